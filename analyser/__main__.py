@@ -1,0 +1,4 @@
+"""`python -m analyser` runs the command line."""
+from analyser.cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""Limits and switches of the readers, with defaults safe for files from strangers."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total), e.g. ("ocr", 3, 12)."""
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The default progress callback: says nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSettings:
+    """What a reader may spend on one file before it refuses it."""
+
+    max_bytes: int = 50 * 1024 * 1024  # size of the file as uploaded
+    max_unzipped_bytes: int = 300 * 1024 * 1024  # .docx parts after decompression
+    max_zip_ratio: int = 200  # decompressed / compressed of any .docx part
+    max_pages: int = 3000
+    ocr: bool = True
+    ocr_languages: str = "rus+kaz+eng"
+    ocr_dpi: int = 300
+    ocr_workers: int = 2
+    min_text_chars_per_page: int = 25  # below this a PDF page counts as a scan
+    convert_timeout_s: int = 120  # LibreOffice conversion of .doc/.rtf/.odt
+    progress: Progress = no_progress

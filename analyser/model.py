@@ -1,0 +1,96 @@
+"""The vocabulary of the analyser: one frozen type per stage of the data flow.
+
+document -> blocks -> clauses -> labels -> gaps -> report. Every stage takes
+one of these and returns the next; collections are tuples so a value, once
+built, never changes under a later stage.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class BlockKind(str, Enum):
+    """Where a block of text came from in the source layout."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    TABLE_CELL = "table_cell"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-like unit of a document, in reading order.
+
+    `number` is the label a reader sees in front of the text when Word's
+    automatic numbering produced it (typed numbers stay inside `text`).
+    `group` ties the two sides of a bilingual table row together; `lang` is
+    set only where the layout itself tells the language (such a column).
+    """
+
+    index: int
+    text: str
+    kind: BlockKind = BlockKind.PARAGRAPH
+    page: int | None = None
+    style: str = ""
+    number: str = ""
+    level: int | None = None
+    source: str = ""
+    lang: str = ""
+    group: str = ""
+    column: int | None = None
+    revised: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A read agreement: its blocks in order plus what the reader noticed."""
+
+    path: str
+    format: str
+    sha256: str
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    ocr: bool = False
+    bilingual: bool = False
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause of an agreement: the unit that gets labels.
+
+    `section` is the path of headings above it; `blocks` the indices of the
+    source blocks it was built from; `pair` the id of the same clause in the
+    other language of a bilingual agreement.
+    """
+
+    id: str
+    number: str
+    section: tuple[str, ...]
+    text: str
+    lang: str
+    page: int | None = None
+    blocks: tuple[int, ...] = ()
+    pair: str | None = None
+
+    @property
+    def lang_supported(self) -> bool:
+        return self.lang in SUPPORTED_LANGUAGES
+
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("ru", "kk", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """The clauses of one document with what segmentation had to report."""
+
+    document: Document
+    clauses: tuple[Clause, ...]
+    language: str
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,29 @@
+import pytest
+
+from analyser.language import detect_language, majority_language
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("Работодатель обязуется не допускать видеонаблюдения в комнатах отдыха.", "ru"),
+        ("Жұмыс беруші демалыс бөлмелерінде бейнебақылау жүргізбеуге міндеттенеді.", "kk"),
+        ("The Employer shall not monitor employees outside working hours.", "en"),
+        ("Роботодавець зобов'язується інформувати профспілку про зміни.", "uk"),
+        ("Наймальнік абавязваецца ўзгадняць з прафсаюзам змены.", "be"),
+        ("L'employeur s'engage à informer les représentants du personnel.", "fr"),
+        ("La empresa se compromete a informar a la representación legal de los trabajadores.", "es"),
+    ],
+)
+def test_languages_of_agreements(text, code):
+    assert detect_language(text) == code
+
+
+def test_short_text_takes_the_default():
+    assert detect_language("1.2.", default="kk") == "kk"
+    assert detect_language("Статья", default="ru") == "ru"
+
+
+def test_majority():
+    assert majority_language(["ru", "kk", "ru", ""]) == "ru"
+    assert majority_language([]) == ""

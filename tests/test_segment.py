@@ -1,0 +1,119 @@
+"""Blocks to clauses on real documents built by the tests and on typed text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyser.ingest import read_document
+from analyser.segment import segment, unspace_letters
+
+
+def clauses_of(path: Path):
+    return segment(read_document(path)).clauses
+
+
+def text_clauses(built: Path, name: str, text: str):
+    path = built / name
+    path.write_text(text, encoding="utf-8")
+    return clauses_of(path)
+
+
+def test_letter_spaced_headings_are_joined():
+    assert unspace_letters("Р а з д е л 1. ОБЩИЕ") == "Раздел 1. ОБЩИЕ"
+    assert unspace_letters("и в с тем") == "и в с тем"
+
+
+def test_numbered_docx_clauses_sections_and_sublists(numbered_docx):
+    clauses = clauses_of(numbered_docx)
+    by_number = {c.number: c for c in clauses}
+    assert list(by_number) == ["1.1.", "1.2.", "2.1.", "2.2.", "2.3.", "3.1."]
+    assert by_number["1.2."].section[-1] == "1. Общие положения"
+    assert by_number["2.1."].section[-1] == "2. Рабочее время и время отдыха"
+    # a sub-list that continues the sentence stays with its clause
+    assert "а) не допускать видеонаблюдения" in by_number["1.2."].text
+    assert "2.2.1. учителям" in by_number["2.2."].text and "2.2.2. педагогам" in by_number["2.2."].text
+    assert "а) аварийные ситуации;" in by_number["2.3."].text
+    # signature line and the allowance table are not clauses
+    assert not any("Сериков" in c.text or c.text == "Учитель" for c in clauses)
+    assert {c.lang for c in clauses} == {"ru"}
+
+
+def test_bilingual_clauses_are_paired(bilingual_docx):
+    clauses = clauses_of(bilingual_docx)
+    kk = [c for c in clauses if c.lang == "kk"]
+    ru = [c for c in clauses if c.lang == "ru"]
+    assert len(kk) == len(ru) == 2
+    assert all(c.pair for c in clauses)
+    assert {c.id: c.pair for c in kk} == {k.id: r.id for k, r in zip(kk, ru)}
+    assert kk[0].section == ("1-бап. Жалпы ережелер",) and ru[0].section == ("Статья 1. Общие положения",)
+
+
+def test_kazakh_pdf_sections_and_pages(kazakh_pdf):
+    clauses = clauses_of(kazakh_pdf)
+    assert [c.number for c in clauses] == ["1.1.", "1.2.", "2.1.", "3.1.", "3.2.", "4.1.", "4.2."]
+    assert clauses[3].section == ("3-бап. Жұмыс уақыты",) and clauses[3].page == 3
+    assert all(c.lang == "kk" for c in clauses)
+
+
+@pytest.mark.parametrize(
+    "heading,expected",
+    [
+        ("Р а з д е л 3. РАБОЧЕЕ ВРЕМЯ", "Раздел 3. РАБОЧЕЕ ВРЕМЯ"),
+        ("Глава 2. Оплата труда", "Глава 2. Оплата труда"),
+        ("Статья 5. Гарантии", "Статья 5. Гарантии"),
+        ("1-бап. Жалпы ережелер", "1-бап. Жалпы ережелер"),
+        ("Бірінші тарау. Жалпы ережелер", "Бірінші тарау. Жалпы ережелер"),
+        ("II бөлім. Еңбек уақыты", "II бөлім. Еңбек уақыты"),
+        ("ARTICLE 38 - REMOTE WORK", "ARTICLE 38 - REMOTE WORK"),
+        ("Section 4. Grievances", "Section 4. Grievances"),
+        ("IV. ОХРАНА ТРУДА", "IV. ОХРАНА ТРУДА"),
+    ],
+)
+def test_headings_become_section_paths(built, heading, expected):
+    clauses = text_clauses(
+        built, f"h{abs(hash(heading))}.txt",
+        f"{heading}\n\n1.1. Работодатель обязуется выполнять условия этого раздела договора.\n",
+    )
+    assert len(clauses) == 1
+    assert clauses[0].section[-1] == expected
+    assert clauses[0].number == "1.1."
+
+
+def test_heading_number_and_title_on_two_lines_are_one_heading(built):
+    clauses = text_clauses(built, "two-line.txt",
+                           "Article 12\n\nTechnological Change\n\n12.1 The Employer shall notify the Union.\n")
+    assert clauses[0].section == ("Article 12. Technological Change",)
+
+
+def test_english_items_and_continuations(built):
+    clauses = text_clauses(
+        built, "en.txt",
+        "ARTICLE 7 - MONITORING\n\n"
+        "7.1 The Employer shall not use electronic monitoring as the sole basis for discipline. This applies to\n"
+        "all employees in the bargaining unit.\n\n"
+        "7.2 The Employer shall:\n(a) inform the Union in writing;\n(b) consult the Union before changes.\n\n"
+        "The parties agree that this Article does not limit Article 9.\n\n"
+        "ARTICLE 8 - HOURS\n\nEmployees work 37.5 hours per week.\n\nOvertime is paid at time and a half.\n",
+    )
+    assert [c.number for c in clauses] == ["7.1", "7.2", "", ""]
+    assert "all employees in the bargaining unit" in clauses[0].text
+    assert "(b) consult the Union" in clauses[1].text and "does not limit Article 9" in clauses[1].text
+    assert clauses[2].section == ("ARTICLE 8 - HOURS",) and clauses[3].text.startswith("Overtime")
+    assert {c.lang for c in clauses} == {"en"}
+
+
+def test_signature_blocks_and_appendix_forms_are_not_clauses(built):
+    clauses = text_clauses(
+        built, "signatures.txt",
+        "1.1. Договор вступает в силу со дня подписания.\n\n"
+        "От работодателя: ______________ /И.И. Иванов/\n\nМ.П.\n\nА.Б. Петрова\n\n"
+        "Приложение № 1\n\nЗАЯВЛЕНИЕ\n\nФ.И.О. ________________________\n\nДата: ______________\n",
+    )
+    assert [c.text for c in clauses] == ["Договор вступает в силу со дня подписания."]
+
+
+def test_other_languages_are_marked_unsupported(built):
+    clauses = text_clauses(built, "fr.txt",
+                           "Article 3\n\nL'employeur s'engage à informer les représentants du personnel.\n")
+    assert clauses[0].lang == "fr" and not clauses[0].lang_supported
