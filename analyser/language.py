@@ -45,8 +45,8 @@ def detect_language(text: str, default: str = "") -> str:
             return "kk"
         return default or ("ru" if cyrillic > latin else "en" if latin else "")
     if cyrillic >= latin:
-        if KAZAKH_LETTERS.search(sample):
-            return "kk"
+        if len(KAZAKH_LETTERS.findall(sample)) >= max(1.0, cyrillic * 0.015):
+            return "kk"  # a Kazakh name quoted in Russian text does not make it Kazakh
         if UKRAINIAN_LETTERS.search(sample) or len(DOTTED_I.findall(sample)) >= 2:
             return "uk"
         if BELARUSIAN_LETTERS.search(sample):

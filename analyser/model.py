@@ -94,3 +94,36 @@ class Segmentation:
     clauses: tuple[Clause, ...]
     language: str
     warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The library text most like a clause: which element, which kind of text, how similar."""
+
+    element: str
+    kind: str  # model_clause | fallback | weak_example | harmful_example
+    lang: str
+    similarity: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledClause:
+    """A clause with its labels, the scores behind them and the evidence for them.
+
+    `evidence` holds the words of the clause that drove the labels (to
+    highlight), `matches` the nearest texts of the clause library.
+    """
+
+    clause: Clause
+    topics: tuple[str, ...]
+    elements: tuple[str, ...]
+    assessment: str
+    scores: dict[str, dict[str, float]]
+    evidence: tuple[str, ...] = ()
+    matches: tuple[Match, ...] = ()
+
+    @property
+    def margin(self) -> float:
+        """How sure the model was: distance of the most uncertain decision from its threshold."""
+        return float(self.scores.get("meta", {}).get("margin", 1.0))

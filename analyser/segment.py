@@ -246,7 +246,9 @@ def _is_form(low: str, text: str, settings: SegmentSettings) -> bool:
         return True
     if re.search(r"_{4,}|\.{6,}", text) and len(re.sub(r"[_.\s]", "", text)) < 80:
         return True
-    return any(marker in low for marker in settings.form_markers) and len(text) < 160
+    return len(text) < 160 and any(
+        re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", low) for marker in settings.form_markers
+    )
 
 
 def _finish(raw: list[dict[str, object]], doc_lang: str, settings: SegmentSettings) -> list[tuple[Clause, str]]:

@@ -27,3 +27,9 @@ def test_short_text_takes_the_default():
 def test_majority():
     assert majority_language(["ru", "kk", "ru", ""]) == "ru"
     assert majority_language([]) == ""
+
+
+def test_a_quoted_kazakh_title_does_not_make_russian_text_kazakh():
+    text = ("Педагогам, удостоенным звания «Қазақстанның еңбек сіңірген ұстазы», устанавливается "
+            "ежемесячная доплата в размере десяти процентов должностного оклада.")
+    assert detect_language(text) == "ru"

@@ -117,3 +117,10 @@ def test_other_languages_are_marked_unsupported(built):
     clauses = text_clauses(built, "fr.txt",
                            "Article 3\n\nL'employeur s'engage à informer les représentants du personnel.\n")
     assert clauses[0].lang == "fr" and not clauses[0].lang_supported
+
+
+def test_form_markers_match_whole_words_only(built):
+    # "мп" is a stamp mark ("М.П."/"МП"), but also hides inside "экземплярах" and "комплексного"
+    clauses = text_clauses(built, "mp.txt", "1.1. Договор составлен в трёх экземплярах.\n\n"
+                                            "1.2. Работникам предоставляется комплексный обед.\n\nМП\n")
+    assert [c.number for c in clauses] == ["1.1.", "1.2."]

@@ -1,0 +1,205 @@
+"""Labels for clauses: topics, elements and assessment from the trained scikit-learn models.
+
+The models are plain scikit-learn Pipelines saved with skops (never pickle).
+Loading refuses any file that would need a type outside scikit-learn, numpy
+and scipy, so a tampered model file cannot run code. Text preparation
+(lemmas and marker tokens) happens here, before the pipelines.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analyser.errors import ModelLoadError
+from analyser.model import LabelledClause, Match
+from analyser.nlp import Lemmatiser, find_markers, prepare_text
+from analyser.taxonomy import load_taxonomy
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+MODEL_FILES = {"topics": "topics.skops", "elements": "elements.skops", "assessment": "assessment.skops"}
+SUPPORTED = ("ru", "kk", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifySettings:
+    """Decision thresholds (the trained values come from models/metadata.json)."""
+
+    topic_threshold: float = 0.5
+    element_threshold: float = 0.4
+    neutral_veto: float = 0.6
+    evidence_words: int = 6
+
+
+@dataclass
+class Models:
+    """The three fitted pipelines plus their metadata (labels, thresholds, versions)."""
+
+    topics: Any
+    elements: Any
+    assessment: Any
+    meta: dict[str, Any]
+    lemmatiser: Lemmatiser = field(default_factory=Lemmatiser)
+
+    @property
+    def settings(self) -> ClassifySettings:
+        t = self.meta.get("thresholds", {})
+        return ClassifySettings(
+            topic_threshold=t.get("topic", 0.5), element_threshold=t.get("element", 0.4),
+            neutral_veto=t.get("neutral_veto", 0.6),
+        )
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "unknown"))
+
+
+def _load_one(path: Path) -> Any:
+    import skops.io as sio
+
+    if not path.is_file():
+        raise ModelLoadError(path, "the trained model file is missing.")
+    try:
+        untrusted = sio.get_untrusted_types(file=str(path))
+    except Exception:
+        raise ModelLoadError(path, "the model file is damaged or not a skops file.") from None
+    if untrusted:
+        raise ModelLoadError(path, f"the model file asks for types outside scikit-learn ({', '.join(untrusted[:3])}); "
+                                   "it was refused as possibly tampered.")
+    try:
+        return sio.load(str(path), trusted=[])
+    except Exception:
+        raise ModelLoadError(path, "the model file is damaged.") from None
+
+
+def load_models(root: str | Path = MODELS_DIR) -> Models:
+    """Load the three models and their metadata from `root`."""
+    root = Path(root)
+    meta_path = root / "metadata.json"
+    if not meta_path.is_file():
+        raise ModelLoadError(meta_path, "the trained models are missing.")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    return Models(**{name: _load_one(root / file) for name, file in MODEL_FILES.items()}, meta=meta)
+
+
+def frame(texts: list[str], langs: list[str], lemmatiser: Lemmatiser) -> Any:
+    """The pipelines' input table: prepared lemmas+markers, and the raw lower-cased text."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        "lemmas": [prepare_text(t, lang if lang in SUPPORTED else "ru", lemmatiser) for t, lang in zip(texts, langs)],
+        "raw": [t.lower() for t in texts],
+    })
+
+
+def _proba_multilabel(pipeline: Any, X: Any) -> np.ndarray:
+    return np.asarray(pipeline.predict_proba(X))
+
+
+def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, meta: dict[str, Any],
+           settings: ClassifySettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str, float]]:
+    """From probabilities to (topics, elements, assessment, margin) per clause.
+
+    A clause gets the topics above the threshold unless the assessment model
+    is confident it is "other"; within each chosen topic, the elements above
+    their threshold, or at least the most probable one.
+    """
+    topic_labels = meta["labels"]["topics"]
+    element_labels = meta["labels"]["elements"]
+    assess_labels = meta["labels"]["assessment"]
+    topic_of = load_taxonomy().topic_of
+    neutral = assess_labels.index("neutral")
+    out = []
+    for pt, pe, pa in zip(p_topics, p_elements, p_assess):
+        chosen = [t for t, p in zip(topic_labels, pt) if p >= settings.topic_threshold]
+        if pa[neutral] >= settings.neutral_veto:
+            chosen = []
+        margins = [abs(p - settings.topic_threshold) for p in pt]
+        if not chosen:
+            out.append(((), (), "neutral", float(min(margins))))
+            continue
+        elements: list[str] = []
+        for topic in chosen:
+            idx = [i for i, e in enumerate(element_labels) if topic_of.get(e) == topic]
+            above = [element_labels[i] for i in idx if pe[i] >= settings.element_threshold]
+            elements.extend(above or [element_labels[max(idx, key=lambda i: pe[i])]])
+        order = np.argsort(pa)[::-1]
+        assessment = next(assess_labels[i] for i in order if assess_labels[i] != "neutral")
+        out.append((tuple(sorted(chosen)), tuple(sorted(elements)), assessment, float(min(margins))))
+    return out
+
+
+def _word_evidence(pipeline: Any, X_row: Any, label_index: int, limit: int) -> list[str]:
+    """The lemma features that pushed one label up the most in one clause."""
+    features = pipeline.named_steps["features"]
+    clf = pipeline.named_steps["clf"]
+    estimator = clf.estimators_[label_index] if hasattr(clf, "estimators_") else clf
+    coef = estimator.coef_[0] if estimator.coef_.shape[0] == 1 else estimator.coef_[label_index]
+    row = features.transform(X_row).tocsr()
+    names = features.get_feature_names_out()
+    contrib = [(row.data[k] * coef[j], names[j]) for k, j in enumerate(row.indices) if names[j].startswith("words__")]
+    contrib.sort(reverse=True)
+    return [name.split("__", 1)[1] for value, name in contrib[:limit] if value > 0]
+
+
+def classify_texts(models: Models, texts: list[str], langs: list[str],
+                   evidence: bool = False) -> list[tuple[tuple[str, ...], tuple[str, ...], str, dict[str, Any], list[str]]]:
+    """Labels, scores and (optionally) evidence terms for raw clause texts."""
+    if not texts:
+        return []
+    settings = models.settings
+    X = frame(texts, langs, models.lemmatiser)
+    pt = _proba_multilabel(models.topics, X)
+    pe = _proba_multilabel(models.elements, X)
+    pa = np.asarray(models.assessment.predict_proba(X))
+    decisions = decide(pt, pe, pa, models.meta, settings)
+    labels = models.meta["labels"]
+    results = []
+    for i, (topics, elements, assessment, margin) in enumerate(decisions):
+        scores = {
+            "topics": {t: round(float(p), 4) for t, p in zip(labels["topics"], pt[i]) if p >= 0.05},
+            "elements": {e: round(float(p), 4) for e, p in zip(labels["elements"], pe[i]) if p >= 0.05},
+            "assessment": {a: round(float(p), 4) for a, p in zip(labels["assessment"], pa[i])},
+            "meta": {"margin": round(margin, 4)},
+        }
+        terms: list[str] = []
+        if evidence and elements:
+            row = X.iloc[[i]]
+            for element in elements:
+                terms.extend(_word_evidence(models.elements, row, labels["elements"].index(element),
+                                            settings.evidence_words))
+            terms.extend(m.phrase for m in find_markers(texts[i], langs[i]) if m.kind != "negation")
+        results.append((topics, elements, assessment, scores, list(dict.fromkeys(terms))))
+    return results
+
+
+def evidence_words(text: str, lang: str, terms: list[str], lemmatiser: Lemmatiser) -> tuple[str, ...]:
+    """Surface words (and marker phrases) of the clause whose lemmas are among the evidence terms."""
+    import re
+
+    wanted = {t for term in terms for t in term.split() if not t.startswith("zz")}
+    phrases = [t for t in terms if " " in t or t not in wanted]
+    words = re.findall(r"\w+", text)
+    lemmas = lemmatiser.lemmas(" ".join(words), lang if lang in SUPPORTED else "ru")
+    found = [w for w, lemma in zip(words, lemmas) if lemma in wanted and len(w) > 2]
+    found.extend(p for p in phrases if p.lower() in text.lower())
+    return tuple(dict.fromkeys(found))
+
+
+def label_clauses(clauses: list[Any], models: Models, matcher: Any = None, evidence: bool = True) -> tuple[LabelledClause, ...]:
+    """Clauses -> LabelledClauses (labels, scores, evidence words, nearest library texts)."""
+    results = classify_texts(models, [c.text for c in clauses], [c.lang for c in clauses], evidence=evidence)
+    out = []
+    for clause, (topics, elements, assessment, scores, terms) in zip(clauses, results):
+        if not clause.lang_supported:
+            topics, elements, assessment = (), (), "neutral"
+        words = evidence_words(clause.text, clause.lang, terms, models.lemmatiser) if terms else ()
+        matches: tuple[Match, ...] = ()
+        if matcher is not None and elements:
+            matches = tuple(matcher.nearest(clause.text, clause.lang, elements))
+        out.append(LabelledClause(clause=clause, topics=topics, elements=elements, assessment=assessment,
+                                  scores=scores, evidence=words, matches=matches))
+    return tuple(out)

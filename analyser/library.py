@@ -1,0 +1,238 @@
+"""The clause library: clause_library/*.yaml -> a validated, read-only `ClauseLibrary`.
+
+Every load validates (yaml.safe_load only, a pydantic schema, the taxonomy
+contract) and every problem is reported as `file:line: message`, so that a
+lawyer who edits the YAML by hand sees exactly where the mistake is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from analyser.errors import ClauseLibraryError
+from analyser.taxonomy import Taxonomy, load_taxonomy
+
+LANGS = ("ru", "kk", "en")
+DEFAULT_LIBRARY = Path(__file__).resolve().parents[1] / "clause_library"
+
+
+class _Text3(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ru: str
+    kk: str
+    en: str
+
+    @field_validator("ru", "kk", "en")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not str(value).strip():
+            raise ValueError("empty text")
+        return str(value).strip()
+
+
+class _List3(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ru: list[str]
+    kk: list[str]
+    en: list[str]
+
+    @field_validator("ru", "kk", "en")
+    @classmethod
+    def _not_empty(cls, value: list[str]) -> list[str]:
+        items = [str(x).strip() for x in value]
+        if not items or not all(items):
+            raise ValueError("needs at least one non-empty entry")
+        return items
+
+
+class _ElementSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: _Text3
+    rationale: _Text3
+    checklist: _List3
+    model_clause: _Text3
+    fallback: _Text3
+    weak_examples: _List3
+    harmful_examples: _List3
+    legal_basis: list[_Text3] = []
+    tags: list[str] = []
+    added: bool = False  # an element the library adds beyond taxonomy.yaml
+
+
+class _TopicSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    topic: str
+    name: _Text3
+    elements: dict[str, _ElementSchema]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryElement:
+    """One protection: what it is, what to propose, how it goes wrong."""
+
+    id: str
+    topic: str
+    name: dict[str, str]
+    rationale: dict[str, str]
+    checklist: dict[str, tuple[str, ...]]
+    model_clause: dict[str, str]
+    fallback: dict[str, str]
+    weak_examples: dict[str, tuple[str, ...]]
+    harmful_examples: dict[str, tuple[str, ...]]
+    legal_basis: tuple[dict[str, str], ...]
+    tags: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseLibrary:
+    """All elements of the library, by id, with the topic names."""
+
+    elements: dict[str, LibraryElement]
+    topic_names: dict[str, dict[str, str]]
+    root: str
+    version: str
+
+    def element(self, element_id: str) -> LibraryElement:
+        try:
+            return self.elements[element_id]
+        except KeyError:
+            raise ClauseLibraryError(f"unknown element id {element_id!r}") from None
+
+    def texts(self, lang: str) -> list[tuple[str, str, str]]:
+        """(element id, kind, text) of every library text in a language, for similarity search."""
+        out = []
+        for e in self.elements.values():
+            out.append((e.id, "model_clause", e.model_clause[lang]))
+            out.append((e.id, "fallback", e.fallback[lang]))
+            out.extend((e.id, "weak_example", t) for t in e.weak_examples[lang])
+            out.extend((e.id, "harmful_example", t) for t in e.harmful_examples[lang])
+        return out
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys, naming their line."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key {key!r} (first at line {seen[key]})", problem_mark=key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
+    """Line (1-based) of the deepest node along `path` in a composed YAML tree."""
+    line = 1 if node is None else node.start_mark.line + 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(key):
+                    node, line = v, k.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _read_file(path: Path, taxonomy: Taxonomy) -> tuple[_TopicSchema | None, list[str], yaml.Node | None]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506  (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, [f"{path}:{line}: bad YAML: {exc.problem or exc}"], None
+    except yaml.YAMLError as exc:
+        return None, [f"{path}:1: bad YAML: {exc}"], None
+    if not isinstance(data, dict):
+        return None, [f"{path}:1: expected a mapping with 'topic', 'name' and 'elements'"], node
+    try:
+        return _TopicSchema.model_validate(data), [], node
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(x) for x in loc)
+            message = "missing" if err["type"] == "missing" else err["msg"]
+            problems.append(f"{path}:{_line_of(node, loc)}: {where}: {message}")
+        return None, problems, node
+
+
+def validate_library(root: str | Path = DEFAULT_LIBRARY, taxonomy: Taxonomy | None = None) -> list[str]:
+    """Every problem of the library under `root` as 'file:line: message' (empty when valid)."""
+    return _load(Path(root), taxonomy or load_taxonomy())[1]
+
+
+def _load(root: Path, taxonomy: Taxonomy) -> tuple[dict[str, LibraryElement], list[str], dict[str, dict[str, str]]]:
+    problems: list[str] = []
+    elements: dict[str, LibraryElement] = {}
+    where: dict[str, str] = {}
+    topic_names: dict[str, dict[str, str]] = {}
+    files = sorted(root.glob("*.yaml")) if root.is_dir() else []
+    if not files:
+        return {}, [f"{root}: no clause library files (*.yaml) found"], {}
+    topic_of = taxonomy.topic_of
+    for path in files:
+        schema, file_problems, node = _read_file(path, taxonomy)
+        problems.extend(file_problems)
+        if schema is None:
+            continue
+        if schema.topic not in taxonomy.topic_ids:
+            problems.append(f"{path}:{_line_of(node, ('topic',))}: unknown topic id {schema.topic!r}")
+            continue
+        topic_names[schema.topic] = schema.name.model_dump()
+        for eid, entry in schema.elements.items():
+            line = _line_of(node, ("elements", eid))
+            if eid in elements:
+                problems.append(f"{path}:{line}: duplicate element id {eid!r} (also in {where[eid]})")
+                continue
+            if eid not in topic_of and not entry.added:
+                problems.append(f"{path}:{line}: unknown element id {eid!r} (not in taxonomy.yaml; "
+                                "mark it 'added: true' if the library adds it on purpose)")
+                continue
+            if eid in topic_of and topic_of[eid] != schema.topic:
+                problems.append(f"{path}:{line}: element {eid!r} belongs to topic {topic_of[eid]!r}")
+                continue
+            where[eid] = str(path)
+            elements[eid] = LibraryElement(
+                id=eid, topic=schema.topic, name=entry.name.model_dump(), rationale=entry.rationale.model_dump(),
+                checklist={k: tuple(v) for k, v in entry.checklist.model_dump().items()},
+                model_clause=entry.model_clause.model_dump(), fallback=entry.fallback.model_dump(),
+                weak_examples={k: tuple(v) for k, v in entry.weak_examples.model_dump().items()},
+                harmful_examples={k: tuple(v) for k, v in entry.harmful_examples.model_dump().items()},
+                legal_basis=tuple(x.model_dump() for x in entry.legal_basis), tags=tuple(entry.tags),
+                source=str(path),
+            )
+    for eid in taxonomy.element_ids:
+        if eid not in elements and not any(eid in p for p in problems):
+            problems.append(f"{root}: element {eid!r} of taxonomy.yaml is missing from the library")
+    return elements, problems, topic_names
+
+
+def load_library(root: str | Path = DEFAULT_LIBRARY, taxonomy: Taxonomy | None = None) -> ClauseLibrary:
+    """Load and validate the library; raises ClauseLibraryError listing every problem."""
+    import hashlib
+
+    root = Path(root)
+    elements, problems, topic_names = _load(root, taxonomy or load_taxonomy())
+    if problems:
+        raise ClauseLibraryError(problems)
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return ClauseLibrary(elements=elements, topic_names=topic_names, root=str(root), version=digest.hexdigest()[:12])

@@ -1,0 +1,175 @@
+"""Training and evaluating the clause models from corpora/ (fixed seed, reproducible).
+
+Three plain scikit-learn Pipelines share one feature design: TF-IDF over
+lemmas and marker tokens (words 1-2) and over the raw text (characters 2-5,
+which carry Kazakh and Russian endings). Thresholds are tuned on the dev
+split; the shipped models are then refitted on train+dev and measured on
+test, which no model ever sees before.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from analyser.classify import MODEL_FILES, ClassifySettings, decide, frame
+from analyser.corpus import LabelledText, corpus_hash
+from analyser.nlp import Lemmatiser
+from analyser.taxonomy import ASSESSMENTS, load_taxonomy
+
+SEED = 13
+
+
+def build_pipeline(multilabel: bool, c: float = 8.0) -> Pipeline:
+    """Vectoriser -> linear classifier, plain scikit-learn (skops loads it without a trust list)."""
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True), "lemmas"),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                                  max_features=120_000), "raw"),
+    ])
+    base = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED, solver="liblinear")
+    clf: Any = OneVsRestClassifier(base) if multilabel else LogisticRegression(
+        C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+@dataclass
+class Fitted:
+    topics: Pipeline
+    elements: Pipeline
+    assessment: Pipeline
+    meta: dict[str, Any]
+
+
+def _targets(records: list[LabelledText]) -> tuple[np.ndarray, np.ndarray, list[str], list[str], list[str]]:
+    taxonomy = load_taxonomy()
+    topic_mlb = MultiLabelBinarizer(classes=list(taxonomy.topic_ids))
+    element_mlb = MultiLabelBinarizer(classes=list(taxonomy.element_ids))
+    yt = topic_mlb.fit_transform([r.topics for r in records])
+    ye = element_mlb.fit_transform([r.elements for r in records])
+    return yt, ye, list(taxonomy.topic_ids), list(taxonomy.element_ids), list(ASSESSMENTS)
+
+
+def fit(records: list[LabelledText], lemmatiser: Lemmatiser) -> Fitted:
+    """Fit the three pipelines on the given records."""
+    X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
+    yt, ye, topics, elements, assessments = _targets(records)
+    topic_model = build_pipeline(True).fit(X, yt)
+    # Elements are learnt from on-topic clauses only: "other" clauses teach the topic model.
+    on_topic = np.array([bool(r.elements) for r in records])
+    element_model = build_pipeline(True).fit(X[on_topic], ye[on_topic])
+    assess_model = build_pipeline(False, c=4.0).fit(X, [r.assessment for r in records])
+    meta = {"labels": {"topics": topics, "elements": elements, "assessment": list(assess_model.classes_)}}
+    return Fitted(topic_model, element_model, assess_model, meta)
+
+
+def predict(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser,
+            settings: ClassifySettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str, float]]:
+    X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
+    return decide(np.asarray(fitted.topics.predict_proba(X)), np.asarray(fitted.elements.predict_proba(X)),
+                  np.asarray(fitted.assessment.predict_proba(X)), fitted.meta, settings)
+
+
+def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmatiser) -> ClassifySettings:
+    """Pick thresholds on the dev split: best mean of topic macro-F1, element micro-F1 and assessment accuracy."""
+    X = frame([r.text for r in dev], [r.lang for r in dev], lemmatiser)
+    pt = np.asarray(fitted.topics.predict_proba(X))
+    pe = np.asarray(fitted.elements.predict_proba(X))
+    pa = np.asarray(fitted.assessment.predict_proba(X))
+    best, best_score = ClassifySettings(), -1.0
+    for t in (0.3, 0.4, 0.5, 0.6):
+        for e in (0.25, 0.35, 0.45, 0.55):
+            for v in (0.5, 0.6, 0.7, 0.8, 1.01):
+                s = ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v)
+                m = metrics(dev, decide(pt, pe, pa, fitted.meta, s))
+                score = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
+                if score > best_score:
+                    best, best_score = s, score
+    return best
+
+
+def metrics(records: list[LabelledText], predicted: list[tuple[tuple[str, ...], tuple[str, ...], str, float]]) -> dict[str, Any]:
+    """Topic / element / assessment quality of predictions against the gold labels."""
+    taxonomy = load_taxonomy()
+    tm = MultiLabelBinarizer(classes=list(taxonomy.topic_ids))
+    em = MultiLabelBinarizer(classes=list(taxonomy.element_ids))
+    yt, pt = tm.fit_transform([r.topics for r in records]), tm.transform([p[0] for p in predicted])
+    ye, pe = em.fit_transform([r.elements for r in records]), em.transform([p[1] for p in predicted])
+    gold_a, pred_a = [r.assessment for r in records], [p[2] for p in predicted]
+    other = [i for i, r in enumerate(records) if not r.topics]
+    p, r, f, support = precision_recall_fscore_support(yt, pt, zero_division=0)
+    present = [i for i, n in enumerate(support) if n > 0]
+    return {
+        "n": len(records),
+        "topic_macro_f1": float(np.mean([f[i] for i in present])) if present else 0.0,
+        "per_topic": {taxonomy.topic_ids[i]: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                                              "support": int(support[i])} for i in present},
+        "element_micro_f1": float(f1_score(ye, pe, average="micro", zero_division=0)),
+        "element_macro_f1": float(f1_score(ye[:, ye.sum(0) > 0], pe[:, ye.sum(0) > 0], average="macro",
+                                           zero_division=0)),
+        "assessment_accuracy": float(accuracy_score(gold_a, pred_a)),
+        "other_given_topic": float(np.mean([bool(predicted[i][0]) for i in other])) if other else 0.0,
+        "confusion": {"labels": list(ASSESSMENTS),
+                      "matrix": confusion_matrix(gold_a, pred_a, labels=list(ASSESSMENTS)).tolist()},
+    }
+
+
+def evaluate(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser,
+             settings: ClassifySettings) -> dict[str, Any]:
+    """Metrics overall and per language."""
+    predicted = predict(fitted, records, lemmatiser, settings)
+    out = {"all": metrics(records, predicted)}
+    for lang in sorted({r.lang for r in records}):
+        idx = [i for i, r in enumerate(records) if r.lang == lang]
+        out[lang] = metrics([records[i] for i in idx], [predicted[i] for i in idx])
+    return out
+
+
+def train_and_save(records: list[LabelledText], out_dir: Path, log: Any = print) -> dict[str, Any]:
+    """Tune on train/dev, refit on train+dev, evaluate on test, save models + metadata."""
+    import skops.io as sio
+    import sklearn
+
+    started = time.time()
+    lemmatiser = Lemmatiser()
+    train = [r for r in records if r.split == "train"]
+    dev = [r for r in records if r.split == "dev"]
+    test = [r for r in records if r.split == "test"]
+    log(f"training on {len(train)} clauses, tuning on {len(dev)}, testing on {len(test)}")
+    first = fit(train, lemmatiser)
+    settings = tune_thresholds(first, dev, lemmatiser)
+    log(f"thresholds: topic {settings.topic_threshold}, element {settings.element_threshold}, "
+        f"neutral veto {settings.neutral_veto}")
+    final = fit(train + dev, lemmatiser)
+    results = evaluate(final, test, lemmatiser, settings)
+    final.meta.update({
+        "thresholds": {"topic": settings.topic_threshold, "element": settings.element_threshold,
+                       "neutral_veto": settings.neutral_veto},
+        "corpus_hash": corpus_hash(records),
+        "counts": {"train": len(train), "dev": len(dev), "test": len(test)},
+        "versions": {"scikit-learn": sklearn.__version__, "python": platform.python_version()},
+        "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seed": SEED,
+        "test_metrics": results,
+        "train_seconds": round(time.time() - started, 1),
+    })
+    final.meta["version"] = f"{final.meta['corpus_hash']}-{final.meta['trained_at'][:10]}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, file in MODEL_FILES.items():
+        sio.dump(getattr(final, name), str(out_dir / file))
+    (out_dir / "metadata.json").write_text(json.dumps(final.meta, ensure_ascii=False, indent=1) + "\n",
+                                           encoding="utf-8")
+    return final.meta
