@@ -45,8 +45,8 @@ def detect_language(text: str, default: str = "") -> str:
             return "kk"
         return default or ("ru" if cyrillic > latin else "en" if latin else "")
     if cyrillic >= latin:
-        if len(KAZAKH_LETTERS.findall(sample)) >= max(1.0, cyrillic * 0.015):
-            return "kk"  # a Kazakh name quoted in Russian text does not make it Kazakh
+        if KAZAKH_LETTERS.search(sample) and not _russian_with_kazakh_quote(sample):
+            return "kk"
         if UKRAINIAN_LETTERS.search(sample) or len(DOTTED_I.findall(sample)) >= 2:
             return "uk"
         if BELARUSIAN_LETTERS.search(sample):
@@ -58,6 +58,17 @@ def detect_language(text: str, default: str = "") -> str:
         return default  # headings and short items: a statistical guess is worse than the document's language
     found = _latin_detector().detect_language_of(sample)
     return _LATIN_CODES.get(found.name, "en") if found is not None else (default or "en")
+
+
+RUSSIAN_FUNCTION_WORDS = frozenset("и в на по с для от к о что или при за из до как".split())  # not "не": Kazakh has it too
+
+
+def _russian_with_kazakh_quote(sample: str) -> bool:
+    """Russian text that quotes a Kazakh name or title: Russian function words, few Kazakh words."""
+    words = re.findall(r"\w+", sample.lower())
+    kazakh = sum(bool(KAZAKH_LETTERS.search(w)) for w in words)
+    russian = sum(w in RUSSIAN_FUNCTION_WORDS for w in words)
+    return russian >= 1 and kazakh < len(words) * 0.35
 
 
 def majority_language(codes: list[str]) -> str:
