@@ -47,7 +47,7 @@ def detect_language(text: str, default: str = "") -> str:
     if cyrillic >= latin:
         if KAZAKH_LETTERS.search(sample) and not _russian_with_kazakh_quote(sample):
             return "kk"
-        if UKRAINIAN_LETTERS.search(sample) or len(DOTTED_I.findall(sample)) >= 2:
+        if UKRAINIAN_LETTERS.search(sample) or (len(DOTTED_I.findall(sample)) >= 2 and not KAZAKH_LETTERS.search(sample)):
             return "uk"
         if BELARUSIAN_LETTERS.search(sample):
             return "be"
