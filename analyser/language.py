@@ -60,7 +60,7 @@ def detect_language(text: str, default: str = "") -> str:
     return _LATIN_CODES.get(found.name, "en") if found is not None else (default or "en")
 
 
-RUSSIAN_FUNCTION_WORDS = frozenset("и в на по с для от к о что или при за из до как".split())  # not "не": Kazakh has it too
+RUSSIAN_FUNCTION_WORDS = frozenset(["и", "в", "на", "по", "с", "для", "от", "к", "о", "что", "или", "при", "за", "из", "до", "как"])  # not "не": Kazakh has it too
 
 
 def _russian_with_kazakh_quote(sample: str) -> bool:

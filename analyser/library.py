@@ -148,15 +148,42 @@ def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
     return line
 
 
+def _error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
+    """The line to show for a YAML error.
+
+    An unclosed quote is only noticed where the next quote happens to be, so
+    when a quoted value spanning several lines ends just before the error,
+    the line where that value opened is the one the editor needs.
+    """
+    quoted = bool(exc.context and "quoted scalar" in exc.context)
+    mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
+    if mark is None:
+        return 1
+    if quoted or exc.problem_mark is None:
+        return mark.line + 1
+    last_multiline = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= exc.problem_mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and (
+                token.end_mark.line > token.start_mark.line
+            ):
+                last_multiline = token
+    except yaml.YAMLError:
+        pass
+    if last_multiline is not None and last_multiline.end_mark.line == exc.problem_mark.line:
+        return last_multiline.start_mark.line + 1
+    return mark.line + 1
+
+
 def _read_file(path: Path, taxonomy: Taxonomy) -> tuple[_TopicSchema | None, list[str], yaml.Node | None]:
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506  (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, [f"{path}:{line}: bad YAML: {exc.problem or exc}"], None
+        return None, [f"{path}:{_error_line(text, exc)}: bad YAML: {exc.problem or exc}"], None
     except yaml.YAMLError as exc:
         return None, [f"{path}:1: bad YAML: {exc}"], None
     if not isinstance(data, dict):
@@ -187,10 +214,12 @@ def _load(root: Path, taxonomy: Taxonomy) -> tuple[dict[str, LibraryElement], li
     if not files:
         return {}, [f"{root}: no clause library files (*.yaml) found"], {}
     topic_of = taxonomy.topic_of
+    unreadable = False
     for path in files:
         schema, file_problems, node = _read_file(path, taxonomy)
         problems.extend(file_problems)
         if schema is None:
+            unreadable = True
             continue
         if schema.topic not in taxonomy.topic_ids:
             problems.append(f"{path}:{_line_of(node, ('topic',))}: unknown topic id {schema.topic!r}")
@@ -218,7 +247,7 @@ def _load(root: Path, taxonomy: Taxonomy) -> tuple[dict[str, LibraryElement], li
                 legal_basis=tuple(x.model_dump() for x in entry.legal_basis), tags=tuple(entry.tags),
                 source=str(path),
             )
-    for eid in taxonomy.element_ids:
+    for eid in [] if unreadable else taxonomy.element_ids:  # a broken file hides its elements: say so once
         if eid not in elements and not any(eid in p for p in problems):
             problems.append(f"{root}: element {eid!r} of taxonomy.yaml is missing from the library")
     return elements, problems, topic_names

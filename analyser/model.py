@@ -127,3 +127,36 @@ class LabelledClause:
     def margin(self) -> float:
         """How sure the model was: distance of the most uncertain decision from its threshold."""
         return float(self.scores.get("meta", {}).get("margin", 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """The state of one protection (element) in an agreement and what to propose.
+
+    `suggestions` holds the library's recommended clause per language of the
+    agreement, `fallbacks` the minimum acceptable wording; `problem` says in
+    one sentence what is wrong.
+    """
+
+    element: str
+    topic: str
+    status: str  # covered | weak | conflict | missing
+    clauses: tuple[str, ...]
+    name: str
+    problem: str
+    suggestions: dict[str, str]
+    fallbacks: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything known about one analysed agreement."""
+
+    segmentation: Segmentation
+    labelled: tuple[LabelledClause, ...]
+    gaps: tuple[Gap, ...]
+    score: dict[str, float]
+    language: str
+    model_version: str = ""
+    library_version: str = ""
+    warnings: tuple[str, ...] = ()

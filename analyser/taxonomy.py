@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from analyser.resources import RESOURCES
 
 ASSESSMENTS = ("strong", "weak", "adverse", "neutral")
 STATUSES = ("covered", "weak", "conflict", "missing")
@@ -44,7 +45,7 @@ class Taxonomy:
 
 
 def taxonomy_path() -> Path:
-    return Path(str(resources.files("analyser") / "resources" / "taxonomy.yaml"))
+    return RESOURCES / "taxonomy.yaml"
 
 
 @lru_cache(maxsize=4)

@@ -27,6 +27,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from analyser.classify import MODEL_FILES, ClassifySettings, decide, frame
 from analyser.corpus import LabelledText, corpus_hash
+from analyser.library import ClauseLibrary
 from analyser.nlp import Lemmatiser
 from analyser.taxonomy import ASSESSMENTS, load_taxonomy
 
@@ -66,7 +67,7 @@ def _targets(records: list[LabelledText]) -> tuple[np.ndarray, np.ndarray, list[
 def fit(records: list[LabelledText], lemmatiser: Lemmatiser) -> Fitted:
     """Fit the three pipelines on the given records."""
     X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
-    yt, ye, topics, elements, assessments = _targets(records)
+    yt, ye, topics, elements, _ = _targets(records)
     topic_model = build_pipeline(True).fit(X, yt)
     # Elements are learnt from on-topic clauses only: "other" clauses teach the topic model.
     on_topic = np.array([bool(r.elements) for r in records])
@@ -138,14 +139,37 @@ def evaluate(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser
     return out
 
 
-def train_and_save(records: list[LabelledText], out_dir: Path, log: Any = print) -> dict[str, Any]:
+def library_records(library: ClauseLibrary) -> list[LabelledText]:
+    """The clause library's own texts as extra training clauses.
+
+    Model clauses and fallbacks are strong, weak examples weak, harmful
+    examples adverse: lawyers' wording of each element in each language,
+    which the written corpus cannot cover alone. Always in the train split.
+    """
+    out = []
+    for e in library.elements.values():
+        for lang in ("ru", "kk", "en"):
+            items = [(e.model_clause[lang], "strong"), (e.fallback[lang], "strong")]
+            items += [(t, "weak") for t in e.weak_examples[lang]] + [(t, "adverse") for t in e.harmful_examples[lang]]
+            out.extend(
+                LabelledText(id=f"library-{e.id}-{lang}-{k}", lang=lang, text=text, topics=(e.topic,),
+                             elements=(e.id,), assessment=assessment, family=f"library-{e.id}", source="library",
+                             split="train")
+                for k, (text, assessment) in enumerate(items)
+            )
+    return out
+
+
+def train_and_save(records: list[LabelledText], out_dir: Path, library: ClauseLibrary | None = None,
+                   log: Any = print) -> dict[str, Any]:
     """Tune on train/dev, refit on train+dev, evaluate on test, save models + metadata."""
-    import skops.io as sio
     import sklearn
+    import skops.io as sio
 
     started = time.time()
     lemmatiser = Lemmatiser()
-    train = [r for r in records if r.split == "train"]
+    extra = library_records(library) if library is not None else []
+    train = [r for r in records if r.split == "train"] + extra
     dev = [r for r in records if r.split == "dev"]
     test = [r for r in records if r.split == "test"]
     log(f"training on {len(train)} clauses, tuning on {len(dev)}, testing on {len(test)}")
@@ -159,6 +183,8 @@ def train_and_save(records: list[LabelledText], out_dir: Path, log: Any = print)
         "thresholds": {"topic": settings.topic_threshold, "element": settings.element_threshold,
                        "neutral_veto": settings.neutral_veto},
         "corpus_hash": corpus_hash(records),
+        "library_version": library.version if library is not None else "",
+        "library_clauses": len(extra),
         "counts": {"train": len(train), "dev": len(dev), "test": len(test)},
         "versions": {"scikit-learn": sklearn.__version__, "python": platform.python_version()},
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -173,3 +199,9 @@ def train_and_save(records: list[LabelledText], out_dir: Path, log: Any = print)
     (out_dir / "metadata.json").write_text(json.dumps(final.meta, ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
     return final.meta
+
+
+def evaluate_models(models: Any, records: list[LabelledText]) -> dict[str, Any]:
+    """Metrics of loaded models (classify.Models) on the given records."""
+    fitted = Fitted(models.topics, models.elements, models.assessment, models.meta)
+    return evaluate(fitted, records, models.lemmatiser, models.settings)

@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from analyser.ingest.hyphenation import SOFT, join_broken_word
+
 # Characters that only break text apart: soft hyphen, pdfium's soft-hyphen
 # marker, zero-width spaces and joiners, BOM.
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(map(ord, "\u00ad\ufffe\u0002\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -82,10 +84,9 @@ def clean_line(line: str) -> str:
     it becomes a visible hyphen that `lines_to_paragraphs` then joins.
     """
     line = line.rstrip()
-    if line.endswith(("\u00ad", "\ufffe", "\u0002")):
-        line = line[:-1] + "-"
-    line = unicodedata.normalize("NFC", line.translate(_INVISIBLE))
-    return _SPACES.sub(" ", line).strip()
+    soft = line.endswith(("\u00ad", "\ufffe", "\u0002"))
+    line = _SPACES.sub(" ", unicodedata.normalize("NFC", line.translate(_INVISIBLE))).strip()
+    return line + SOFT if soft and line else line
 
 
 def _shape(line: str) -> str:
@@ -163,7 +164,7 @@ def drop_contents_lines(raw_lines: list[str], min_run: int = 3) -> list[str]:
 
 
 def _ends_with_hyphen(line: str) -> bool:
-    return len(line) > 1 and line[-1] in "-\u00ad\ufffe\u2010" and line[-2].isalpha()
+    return len(line) > 1 and line[-1] in "-\u00ad\u2010" and line[-2].isalpha()
 
 
 def lines_to_paragraphs(
@@ -187,7 +188,7 @@ def lines_to_paragraphs(
             continue
         if current and _continues(prev, text, typical, settings):
             if _ends_with_hyphen(current) and text[:1].islower():
-                current = current[:-1] + text
+                current = join_broken_word(current.replace("\u2010", "-"), text)
             else:
                 current = current + " " + text
         else:
@@ -199,7 +200,7 @@ def lines_to_paragraphs(
         paragraphs.append((page_of_current, current))
     out = []
     for page, text in paragraphs:
-        for piece in split_run_on(clean_line(text), settings):
+        for piece in split_run_on(clean_line(text).replace(SOFT, ""), settings):
             out.append((page, piece))
     return out
 

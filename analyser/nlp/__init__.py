@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from analyser.nlp import kazakh  # noqa: F401  (registers the "kk" language)
 from analyser.nlp.markers import KINDS, Marker, find_markers, marker_counts
 
-__all__ = ["KINDS", "Marker", "Lemmatiser", "find_markers", "load_nlp", "marker_counts", "prepare_text"]
+__all__ = ["KINDS", "Lemmatiser", "Marker", "find_markers", "load_nlp", "marker_counts", "prepare_text"]
 
 WORD = re.compile(r"\w", re.UNICODE)
 

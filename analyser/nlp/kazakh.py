@@ -8,18 +8,19 @@ word while a stem with a vowel of at least three letters remains.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import BaseDefaults, Language
 from spacy.tokens import Doc
 from spacy.util import registry
+
+from analyser.resources import LANG_DIR
 
 VOWELS = set("аәеёиоөұүуыіэюя")
 MIN_STEM = 3
 
 
 def _data_lines(name: str) -> list[str]:
-    text = (resources.files("analyser") / "resources" / "lang" / name).read_text(encoding="utf-8")
+    text = (LANG_DIR / name).read_text(encoding="utf-8")
     return [x.strip() for x in text.splitlines() if x.strip() and not x.startswith("#")]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
-KINDS = ("hedge", "duty", "negation", "harmful", "law_reference")
+from analyser.resources import LANG_DIR
+
+KINDS = ("hedge", "duty", "negation", "harmful", "law_reference", "worker_duty", "employer_discretion")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class Marker:
 
 @lru_cache(maxsize=8)
 def _patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    path = resources.files("analyser") / "resources" / "lang" / f"{lang}.yaml"
+    path = LANG_DIR / f"{lang}.yaml"
     if not path.is_file():
         return ()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -1,8 +1,4 @@
-"""Rendering results for people and programs: JSON, CSV, plain text.
-
-Renderers are pure: a result in, bytes out. Writing them anywhere is the
-caller's business (see `output.write_atomic`).
-"""
+"""Rendering a segmentation (clauses only) as JSON, CSV or plain text: `analyser segment`."""
 from __future__ import annotations
 
 import csv
