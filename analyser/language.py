@@ -51,6 +51,8 @@ def detect_language(text: str, default: str = "") -> str:
             return "uk"
         if BELARUSIAN_LETTERS.search(sample):
             return "be"
+        if default in ("uk", "be") and cyrillic < 200:
+            return default  # OCR noise or a short line in a Ukrainian/Belarusian document
         if default == "kk" and cyrillic < 80:
             return "kk"  # short Kazakh phrases may lack Kazakh-only letters ("демалысты кестеге сай беру")
         return "ru"

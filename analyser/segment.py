@@ -80,6 +80,7 @@ class _Builder:
     current: dict[str, object] | None = None
     numbered_in_section: bool = False
     bare_heading: bool = False
+    caps_heading: bool = False  # the last line was a heading in capitals, perhaps wrapped
 
     def heading(self, line: _Line) -> None:
         self.flush()
@@ -87,6 +88,10 @@ class _Builder:
             rank, text = self.stack[-1]  # "Раздел 3" on one line, its title on the next
             self.stack[-1] = (rank, f"{text}. {line.text}")
             self.bare_heading = False
+            return
+        if self.caps_heading and line.rank_key == "caps" and self.stack:
+            rank, text = self.stack[-1]  # a heading in capitals wrapped onto a second line
+            self.stack[-1] = (rank, f"{text} {line.text}")
             return
         group = line.rank_key.split(":")[0]
         rank = FIXED_RANKS.get(group) or self.ranks.setdefault(line.rank_key, len(self.ranks) + 3)
@@ -96,6 +101,7 @@ class _Builder:
         self.stack.append((rank, line.text))
         self.numbered_in_section = False
         self.bare_heading = group in ("part", "article") and bool(BARE_HEADING.match(line.text))
+        self.caps_heading = _is_caps(line.text) and not line.text.rstrip().endswith(".")
 
     def flush(self) -> None:
         if self.current is not None:
@@ -169,7 +175,7 @@ def _classify(block: Block, settings: SegmentSettings) -> _Line:
         if block.kind == BlockKind.HEADING:
             return _Line(block, "heading", block.number, f"{block.number} {text}", f"style{block.level or 0}")
         if re.match(r"^\d+(?:\.\d+)*[.)]?$", block.number):
-            if re.fullmatch(r"\d{1,2}\.?", block.number) and _is_title_like(text, settings):
+            if re.fullmatch(r"\d{1,3}\.?", block.number) and _is_title_like(text, settings):
                 return _Line(block, "heading", block.number, f"{block.number} {text}", "decimal-title")
             return _Line(block, "decimal", block.number, text)
         named = _named_heading(f"{block.number} {text}", settings)
@@ -218,16 +224,21 @@ def _named_heading(text: str, settings: SegmentSettings) -> str:
         if re.match(rf"^{ordinal}\s+(тарау|бөлім)\b", head):
             return "part:kk-ordinal"
     m = DECIMAL.match(text)
-    if m and re.fullmatch(r"\d{1,2}\.?", m.group("label")) and _is_title_like(m.group("rest"), settings):
+    if m and re.fullmatch(r"\d{1,3}\.?", m.group("label")) and _is_title_like(m.group("rest"), settings):
         return "decimal-title"
     return ""
 
 
 def _is_title_like(text: str, settings: SegmentSettings) -> bool:
-    """Short, no closing punctuation, starts with a capital: a title, not a clause."""
+    """Short, no closing punctuation (a full stop is fine in capitals), starts with a capital: a title."""
     text = text.strip()
+    caps = _is_caps(text)
+    if caps and text.endswith("."):
+        text = text[:-1].rstrip()
     if not text or len(text) > settings.heading_max_chars or TERMINAL.search(text):
         return False
+    if caps:
+        return True
     if len(text.split()) > settings.title_max_words:
         return False
     first = next((c for c in text if c.isalpha()), "")
@@ -238,6 +249,11 @@ PERSON_NAME = re.compile(
     r"^(?:[А-ЯЁӘҒҚҢӨҰҮҺІA-Z]\.\s?){1,2}[А-ЯЁӘҒҚҢӨҰҮҺІA-Z][а-яёәғқңөұүһіa-z-]+$"
     r"|^[А-ЯЁӘҒҚҢӨҰҮҺІA-Z][а-яёәғқңөұүһіa-z-]+\s(?:[А-ЯЁӘҒҚҢӨҰҮҺІA-Z]\.\s?){1,2}$"
 )
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def _is_form(low: str, text: str, settings: SegmentSettings) -> bool:

@@ -91,9 +91,9 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     pe = np.asarray(fitted.elements.predict_proba(X))
     pa = np.asarray(fitted.assessment.predict_proba(X))
     best, best_score = ClassifySettings(), -1.0
-    for t in (0.3, 0.4, 0.5, 0.6):
-        for e in (0.25, 0.35, 0.45, 0.55):
-            for v in (0.5, 0.6, 0.7, 0.8, 1.01):
+    for t in (0.25, 0.3, 0.35, 0.4, 0.5):
+        for e in (0.35, 0.45, 0.55, 0.65):
+            for v in (0.5, 0.6, 0.7, 1.01):
                 s = ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v)
                 m = metrics(dev, decide(pt, pe, pa, fitted.meta, s))
                 score = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3

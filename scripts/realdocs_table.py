@@ -18,6 +18,7 @@ import sys
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from analyser.errors import AnalyserError
@@ -36,8 +37,9 @@ into this repository): what `read_document` made of it and how `segment` split
 it. *OCR* says whether the text came from Tesseract (scanned PDF); *main* is the
 document language chosen by segmentation (`Segmentation.language`); *ru/kk/en*
 are the shares of clauses identified as each supported language (the rest are
-other, unsupported languages); *s* is read + segment wall time, OCR included;
-*warn* counts reader and segmentation warnings. Regenerate with:
+other, unsupported languages); *s* is read + segment wall time, OCR included
+(the first row also pays about 1 s for loading the language detector); *warn*
+counts reader and segmentation warnings. Regenerate with:
 
     .venv/bin/python scripts/realdocs_table.py
 
@@ -46,7 +48,7 @@ HEADER = ("| folder/file | format | pages | OCR | blocks | clauses | main | ru /
           "|---|---|---:|---|---:|---:|---|---|---:|---:|---|\n")
 
 
-def progress_for(name: str):  # type: ignore[no-untyped-def]
+def progress_for(name: str) -> Callable[[str, int, int], None]:
     def progress(stage: str, done: int, total: int) -> None:
         if stage == "ocr":
             print(f"{name}: OCR page {done}/{total}", file=sys.stderr, flush=True)

@@ -124,3 +124,24 @@ def test_form_markers_match_whole_words_only(built):
     clauses = text_clauses(built, "mp.txt", "1.1. Договор составлен в трёх экземплярах.\n\n"
                                             "1.2. Работникам предоставляется комплексный обед.\n\nМП\n")
     assert [c.number for c in clauses] == ["1.1.", "1.2."]
+
+
+def test_caps_headings_ending_in_a_full_stop_or_wrapped_onto_two_lines(built):
+    clauses = text_clauses(
+        built, "caps.txt",
+        "VI. ОХРАНА ТРУДА И ЗДОРОВЬЯ.\n\n6.1. Работодатель обеспечивает безопасные условия труда работников.\n\n"
+        "VIII. ДОПОЛНИТЕЛЬНОЕ ПРОФЕССИОНАЛЬНОЕ\n\nОБРАЗОВАНИЕ РАБОТНИКОВ\n\n"
+        "8.1. Работодатель организует обучение работников за свой счёт.\n",
+    )
+    assert clauses[0].section == ("VI. ОХРАНА ТРУДА И ЗДОРОВЬЯ.",)
+    assert clauses[1].section == ("VIII. ДОПОЛНИТЕЛЬНОЕ ПРОФЕССИОНАЛЬНОЕ ОБРАЗОВАНИЕ РАБОТНИКОВ",)
+
+
+def test_a_reference_to_items_wrapped_onto_the_next_line_is_not_a_new_item(built):
+    clauses = text_clauses(
+        built, "ref.txt",
+        "7.13. Стороны контролируют выполнение обязательств, предусмотренных пунктами 7.1. –\n"
+        "7.12. настоящего Договора, ежеквартально.\n7.14. Договор действует три года.\n",
+    )
+    assert [c.number for c in clauses] == ["7.13.", "7.14."]
+    assert "7.12. настоящего Договора" in clauses[0].text

@@ -1,10 +1,11 @@
 """Joining a word broken across two lines: "работ-" + "ников" -> "работников", but
 "учебно-" + "методическую" -> "учебно-методическую".
 
-A soft hyphen is always a break. A visible hyphen is ambiguous: for Russian the
-pymorphy3 dictionary decides (keep the hyphen when the joined form is not a
-word but the second part is); elsewhere a line-end hyphen before a lower-case
-letter is taken as a break, which is how printed agreements hyphenate.
+A soft hyphen is always a break. A visible hyphen is ambiguous: a dictionary
+decides where there is one - pymorphy3 for Russian, spaCy's English lookup
+table for English: the hyphen stays when the joined form is not a word but
+the second part is ("role-" + "based"). Kazakh has no dictionary here; its
+line-end hyphen is taken as a break.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 SOFT = "\u00ad"
 RUSSIAN_WORD = re.compile(r"^[а-яё]+$")
+ENGLISH_WORD = re.compile(r"^[a-z]+$")
 
 
 @lru_cache(maxsize=1)
@@ -35,4 +37,21 @@ def join_broken_word(left: str, right: str) -> str:
             morph = _morph()
             if not morph.word_is_known(a + b) and morph.word_is_known(b) and len(a) > 2:
                 return left + right
+        elif ENGLISH_WORD.match(a) and ENGLISH_WORD.match(b):
+            if not _is_english_word(a + b) and (_is_english_word(b) or len(a) == 1):
+                return left + right
     return left[:-1] + right
+
+
+@lru_cache(maxsize=1)
+def _english_table() -> tuple[Any, frozenset[str]]:
+    """spaCy's English lookup lemmatiser table (spacy-lookups-data) and its lemmas."""
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    return table, frozenset(v for v in table.values() if isinstance(v, str))
+
+
+def _is_english_word(word: str) -> bool:
+    table, lemmas = _english_table()
+    return word in table or word in lemmas

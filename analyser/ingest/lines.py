@@ -37,6 +37,13 @@ DOTTED_LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{6,}\s*\d+\s*$)\s*\d
 CONTENTS_TITLE = re.compile(
     r"^\s*(содержание|оглавление|мазмұны|contents|table of contents)\s*:?\s*$", re.IGNORECASE
 )
+
+
+def _is_contents_title(line: str) -> bool:
+    text = clean_line(line)
+    if re.fullmatch(r"(?:\w ){3,}\w", text):  # "С О Д Е Р Ж А Н И Е"
+        text = text.replace(" ", "")
+    return bool(CONTENTS_TITLE.match(text))
 TRAILING_PAGE_REF = re.compile(r"(?:\s{2,}|\t)(?:page\s*)?\d{1,4}(?:\s*[–-]\s*\d{1,4})?\s*$", re.IGNORECASE)
 # Looser: a single space before the page number, or a page range; only for whole-page judgement.
 PAGE_REF_LOOSE = re.compile(r"\D\s(?:page\s*)?\d{1,3}(?:\s*[–-]\s*\d{1,3})?\s*$", re.IGNORECASE)
@@ -84,14 +91,34 @@ def clean_line(line: str) -> str:
     it becomes a visible hyphen that `lines_to_paragraphs` then joins.
     """
     line = line.rstrip()
-    soft = line.endswith(("\u00ad", "\ufffe", "\u0002"))
+    soft = line.endswith("\u00ad")
+    # pdfium marks every line-end hyphen it sees as U+FFFE, real compounds too: keep it visible and let
+    # join_broken_word decide.
+    marked = line.endswith(("\ufffe", "\u0002"))
     line = _SPACES.sub(" ", unicodedata.normalize("NFC", line.translate(_INVISIBLE))).strip()
-    return line + SOFT if soft and line else line
+    if soft and line:
+        return line + SOFT
+    return line + "-" if marked and line else line
 
 
 def _shape(line: str) -> str:
     """A line with its digits blurred, so 'Page 3' and 'Page 4' look the same."""
     return re.sub(r"\d+", "#", line.lower()).strip()
+
+
+def _ocr_variants(counts: Counter[str], running: set[str]) -> set[str]:
+    """Edge lines that are a running line misread by OCR ("Колективний догов р")."""
+    from rapidfuzz import fuzz, process
+
+    if not running:
+        return set()
+    out = set()
+    for shape in counts:
+        if shape not in running and len(shape) >= 8:
+            match = process.extractOne(shape, running, scorer=fuzz.ratio, score_cutoff=80)
+            if match is not None:
+                out.add(shape)
+    return out
 
 
 def drop_running_lines(pages: list[list[str]], settings: LineSettings = LineSettings()) -> list[list[str]]:
@@ -109,6 +136,7 @@ def drop_running_lines(pages: list[list[str]], settings: LineSettings = LineSett
         if len(pages) >= settings.min_pages_for_repeat
         and (c >= need or (c >= need_short and "#" in shape and len(shape) <= 30))
     }
+    running |= _ocr_variants(counts, running)
     out = []
     for lines in pages:
         kept = []
@@ -132,10 +160,17 @@ def is_contents_page(raw_lines: list[str], settings: LineSettings = LineSettings
     if not body:
         return False
     refs = sum(_is_contents_line(x) or bool(PAGE_REF_LOOSE.search(x)) for x in body)
-    titled = any(CONTENTS_TITLE.match(clean_line(x)) for x in body[:5])
-    return refs >= max(3, len(body) * settings.contents_leader_share) and (
-        titled or refs >= len(body) * 0.6
-    )
+    titled = any(_is_contents_title(x) for x in body[:5])
+    if refs < max(3, len(body) * settings.contents_leader_share):
+        return False
+    return titled or (refs >= len(body) * 0.6 and _page_numbers_rise(body))
+
+
+def _page_numbers_rise(lines: list[str]) -> bool:
+    """Page references of a contents list grow down the page; codes in a table of jobs do not."""
+    numbers = [int(m.group(1)) for m in (re.search(r"(\d{1,4})\s*$", x) for x in lines) if m]
+    pairs = list(zip(numbers, numbers[1:]))
+    return bool(pairs) and sum(b >= a for a, b in pairs) >= 0.8 * len(pairs)
 
 
 def drop_contents_lines(raw_lines: list[str], min_run: int = 3) -> list[str]:
@@ -144,8 +179,8 @@ def drop_contents_lines(raw_lines: list[str], min_run: int = 3) -> list[str]:
     A run of at least `min_run` lines ending in a page number (short titles
     between them allowed) is a contents list; so is a contents title itself.
     """
-    flags = [_is_contents_line(x) or bool(CONTENTS_TITLE.match(clean_line(x))) for x in raw_lines]
-    drop = [bool(DOTTED_LEADER.search(x)) or bool(CONTENTS_TITLE.match(clean_line(x))) for x in raw_lines]
+    flags = [_is_contents_line(x) or _is_contents_title(x) for x in raw_lines]
+    drop = [bool(DOTTED_LEADER.search(x)) or _is_contents_title(x) for x in raw_lines]
     i = 0
     while i < len(raw_lines):
         if not flags[i]:
@@ -247,7 +282,18 @@ def _sentence_chunks(text: str, size: int) -> list[str]:
     return chunks
 
 
+# A line ending like this is mid-sentence, whatever the next line starts with ("пунктами 7.1. –" / "7.12.").
+MID_SENTENCE = re.compile(
+    r"(?:[–—,]|\b(?:и|или|в|с|по|от|до|к|пунктом|пунктами|пункта|пунктов|пункте|разделом|разделе|раздела|статьей|"
+    r"статьи|статье|п\.|пп\.|ст\.|бабы|бабында|тармағы|тармағында|and|or|of|in|to|under|section|sections|article|"
+    r"articles|clause|clauses))\s*$",
+    re.IGNORECASE,
+)
+
+
 def _continues(prev: str, line: str, typical: float, settings: LineSettings) -> bool:
+    if MID_SENTENCE.search(prev) and not _is_title(prev) and re.match(r"\d|[A-ZА-ЯЁa-zа-яё]", line):
+        return True  # "... пунктами 7.1. –" + "7.12. настоящего Договора": one sentence, not a new item
     if OPENER.match(line):
         return False
     if _ends_with_hyphen(prev) and line[:1].islower():
