@@ -20,7 +20,7 @@ from analyser.nlp import Lemmatiser, find_markers, prepare_text
 from analyser.taxonomy import load_taxonomy
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
-MODEL_FILES = {"topics": "topics.skops", "elements": "elements.skops", "assessment": "assessment.skops"}
+MODEL_FILE = "clause_classifier.skops"  # {"topics": Pipeline, "elements": Pipeline, "assessment": Pipeline}
 SUPPORTED = ("ru", "kk", "en")
 
 
@@ -31,6 +31,7 @@ class ClassifySettings:
     topic_threshold: float = 0.5
     element_threshold: float = 0.4
     neutral_veto: float = 0.6
+    adverse_threshold: float = 0.0  # "adverse" must be at least this probable: a false conflict costs most
     evidence_words: int = 6
 
 
@@ -49,7 +50,7 @@ class Models:
         t = self.meta.get("thresholds", {})
         return ClassifySettings(
             topic_threshold=t.get("topic", 0.5), element_threshold=t.get("element", 0.4),
-            neutral_veto=t.get("neutral_veto", 0.6),
+            neutral_veto=t.get("neutral_veto", 0.6), adverse_threshold=t.get("adverse", 0.0),
         )
 
     @property
@@ -82,7 +83,10 @@ def load_models(root: str | Path = MODELS_DIR) -> Models:
     if not meta_path.is_file():
         raise ModelLoadError(meta_path, "the trained models are missing.")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    return Models(**{name: _load_one(root / file) for name, file in MODEL_FILES.items()}, meta=meta)
+    bundle = _load_one(root / MODEL_FILE)
+    if not isinstance(bundle, dict) or set(bundle) != {"topics", "elements", "assessment"}:
+        raise ModelLoadError(root / MODEL_FILE, "the model file does not hold the three expected models.")
+    return Models(**bundle, meta=meta)
 
 
 def frame(texts: list[str], langs: list[str], lemmatiser: Lemmatiser) -> Any:
@@ -132,8 +136,10 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
             idx = members[topic_labels.index(topic)]
             above = [element_labels[i] for i in idx if pe[i] >= settings.element_threshold]
             elements.extend(above or [element_labels[max(idx, key=lambda i: pe[i])]])
-        order = np.argsort(pa)[::-1]
-        assessment = next(assess_labels[i] for i in order if assess_labels[i] != "neutral")
+        order = [i for i in np.argsort(pa)[::-1] if assess_labels[i] != "neutral"]
+        if assess_labels[order[0]] == "adverse" and pa[order[0]] < settings.adverse_threshold:
+            order = order[1:]
+        assessment = assess_labels[order[0]]
         out.append((tuple(sorted(chosen)), tuple(sorted(elements)), assessment, float(min(margins))))
     return out
 
@@ -151,8 +157,11 @@ def _word_evidence(pipeline: Any, X_row: Any, label_index: int, limit: int) -> l
     return [name.split("__", 1)[1] for value, name in contrib[:limit] if value > 0]
 
 
-def classify_texts(models: Models, texts: list[str], langs: list[str],
-                   evidence: bool = False) -> list[tuple[tuple[str, ...], tuple[str, ...], str, dict[str, Any], list[str]]]:
+Labels = tuple[tuple[str, ...], tuple[str, ...], str, dict[str, Any], list[str]]
+"""(topics, elements, assessment, scores, evidence terms) of one clause."""
+
+
+def classify_texts(models: Models, texts: list[str], langs: list[str], evidence: bool = False) -> list[Labels]:
     """Labels, scores and (optionally) evidence terms for raw clause texts."""
     if not texts:
         return []
@@ -195,7 +204,8 @@ def evidence_words(text: str, lang: str, terms: list[str], lemmatiser: Lemmatise
     return tuple(dict.fromkeys(found))
 
 
-def label_clauses(clauses: list[Any], models: Models, matcher: Any = None, evidence: bool = True) -> tuple[LabelledClause, ...]:
+def label_clauses(clauses: list[Any], models: Models, matcher: Any = None,
+                  evidence: bool = True) -> tuple[LabelledClause, ...]:
     """Clauses -> LabelledClauses (labels, scores, evidence words, nearest library texts)."""
     results = classify_texts(models, [c.text for c in clauses], [c.lang for c in clauses], evidence=evidence)
     out = []

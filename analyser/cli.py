@@ -190,17 +190,20 @@ def train(corpus_dir: str | None, out_dir: str | None) -> None:
 
     Example: analyser train
     """
+    from analyser.agreement_eval import agreements_markdown, evaluate_agreements
     from analyser.classify import MODELS_DIR
     from analyser.corpus import CORPUS_DIR, load_corpus
-    from analyser.model_card import write_model_card
-    from analyser.train import train_and_save
-
     from analyser.library import load_library
+    from analyser.model_card import write_model_card
+    from analyser.pipeline import load_resources
+    from analyser.train import train_and_save
 
     records = load_corpus(corpus_dir or CORPUS_DIR)
     target = Path(out_dir or MODELS_DIR)
     meta = train_and_save(records, target, load_library(), log=lambda m: click.echo(m, err=True))
-    write_model_card(meta, records, target / "MODEL_CARD.md")
+    click.echo("measuring gap statuses on the sample agreements", err=True)
+    agreements = agreements_markdown(evaluate_agreements(load_resources(target)))
+    write_model_card(meta, records, target / "MODEL_CARD.md", agreements)
     click.echo(f"models written to {target} (version {meta['version']}, {meta['train_seconds']} s)")
 
 
@@ -213,14 +216,18 @@ def evaluate(split: str, models_dir: str | None) -> None:
 
     Example: analyser evaluate --split test
     """
+    from analyser.agreement_eval import agreements_markdown, evaluate_agreements
     from analyser.classify import MODELS_DIR, load_models
     from analyser.corpus import load_corpus
     from analyser.model_card import metrics_markdown
+    from analyser.pipeline import load_resources
     from analyser.train import evaluate_models
 
     models = load_models(models_dir or MODELS_DIR)
     records = [r for r in load_corpus() if r.split == split]
     click.echo(metrics_markdown(evaluate_models(models, records), title=f"{split} split"))
+    if split == "test":
+        click.echo(agreements_markdown(evaluate_agreements(load_resources(models_dir or MODELS_DIR))))
 
 
 @cli.group()

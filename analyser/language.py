@@ -47,7 +47,8 @@ def detect_language(text: str, default: str = "") -> str:
     if cyrillic >= latin:
         if KAZAKH_LETTERS.search(sample) and not _russian_with_kazakh_quote(sample):
             return "kk"
-        if UKRAINIAN_LETTERS.search(sample) or (len(DOTTED_I.findall(sample)) >= 2 and not KAZAKH_LETTERS.search(sample)):
+        dotted = len(DOTTED_I.findall(sample)) >= 2 and not KAZAKH_LETTERS.search(sample)
+        if UKRAINIAN_LETTERS.search(sample) or dotted:
             return "uk"
         if BELARUSIAN_LETTERS.search(sample):
             return "be"
@@ -62,7 +63,10 @@ def detect_language(text: str, default: str = "") -> str:
     return _LATIN_CODES.get(found.name, "en") if found is not None else (default or "en")
 
 
-RUSSIAN_FUNCTION_WORDS = frozenset(["и", "в", "на", "по", "с", "для", "от", "к", "о", "что", "или", "при", "за", "из", "до", "как"])  # not "не": Kazakh has it too
+# Not "не": Kazakh has that word too.
+RUSSIAN_FUNCTION_WORDS = frozenset(
+    {"и", "в", "на", "по", "с", "для", "от", "к", "о", "что", "или", "при", "за", "из", "до", "как"}
+)
 
 
 def _russian_with_kazakh_quote(sample: str) -> bool:

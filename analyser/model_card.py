@@ -19,6 +19,9 @@ def metrics_markdown(results: dict[str, Any], title: str = "test split") -> str:
     for lang, m in results.items():
         lines.append(f"| {lang} | {m['n']} | {m['topic_macro_f1']:.3f} | {m['element_micro_f1']:.3f} | "
                      f"{m['element_macro_f1']:.3f} | {m['assessment_accuracy']:.3f} | {m['other_given_topic']:.3f} |")
+    gap = results["all"].get("pseudo_agreement_gap_accuracy")
+    if gap is not None:
+        lines += ["", f"Gap-status accuracy on pseudo-agreements of 60 clauses assembled from this split: {gap:.3f}."]
     lines += ["", f"Targets per language: topic macro-F1 >= {TARGETS['topic_macro_f1']}, element micro-F1 >= "
               f"{TARGETS['element_micro_f1']}, assessment accuracy >= {TARGETS['assessment_accuracy']}, other "
               f"clauses given a topic <= {OTHER_TARGET:.0%}.", ""]
@@ -38,7 +41,7 @@ def metrics_markdown(results: dict[str, Any], title: str = "test split") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_model_card(meta: dict[str, Any], records: list[LabelledText], path: Path) -> None:
+def write_model_card(meta: dict[str, Any], records: list[LabelledText], path: Path, agreements: str = "") -> None:
     """Write the model card from the training metadata and the corpus."""
     counts = Counter((r.lang, r.split) for r in records)
     langs = sorted({r.lang for r in records})
@@ -74,6 +77,7 @@ models are fitted on train+dev; the test split is never seen in training or tuni
 
 ## Quality
 {metrics_markdown(meta['test_metrics'])}
+{agreements}
 ## Limits
 - The corpus is the project's own writing; agreements drafted by others use wording the models have not seen.
   Expect lower figures on real agreements, most of all for elements (fine distinctions between neighbours) and

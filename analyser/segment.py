@@ -28,6 +28,9 @@ class SegmentSettings:
                                        "addendum")
     form_markers: tuple[str, ...] = ("(подпись)", "м.п.", "мп", "(қолы)", "қолы", "(signature)", "signature:",
                                      "(ф.и.о.)", "ф.и.о.", "(т.а.ә.)", "signed:", "date:", "дата:", "күні:")
+    signature_starts: tuple[str, ...] = ("signed for", "signed on behalf", "for the employer:", "for the union:",
+                                         "от работодателя:", "от работников:", "от профсоюза:", "жұмыс беруші атынан",
+                                         "кәсіподақ атынан", "қызметкерлер атынан")
     heading_max_chars: int = 120
     title_max_words: int = 10
     max_clause_chars: int = 4000
@@ -235,10 +238,10 @@ def _is_title_like(text: str, settings: SegmentSettings) -> bool:
     caps = _is_caps(text)
     if caps and text.endswith("."):
         text = text[:-1].rstrip()
+    if caps and text and not TERMINAL.search(text):
+        return len(text) <= settings.heading_max_chars * 2
     if not text or len(text) > settings.heading_max_chars or TERMINAL.search(text):
         return False
-    if caps:
-        return True
     if len(text.split()) > settings.title_max_words:
         return False
     first = next((c for c in text if c.isalpha()), "")
@@ -261,6 +264,8 @@ def _is_form(low: str, text: str, settings: SegmentSettings) -> bool:
     if PERSON_NAME.match(text.strip()):
         return True
     if re.search(r"_{4,}|\.{6,}", text) and len(re.sub(r"[_.\s]", "", text)) < 80:
+        return True
+    if re.search(r"_{6,}", text) and len(text) < 300 and low.startswith(settings.signature_starts):
         return True
     return len(text) < 160 and any(
         re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", low) for marker in settings.form_markers

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from analyser.classify import MODEL_FILES, ClassifySettings, decide, frame
+from analyser.classify import MODEL_FILE, ClassifySettings, decide, frame
 from analyser.corpus import LabelledText, corpus_hash
 from analyser.library import ClauseLibrary
 from analyser.nlp import Lemmatiser
@@ -34,17 +35,31 @@ from analyser.taxonomy import ASSESSMENTS, load_taxonomy
 SEED = 13
 
 
+WORD_FEATURES = 20_000
+CHAR_FEATURES = 20_000
+
+
+def build_features() -> ColumnTransformer:
+    """TF-IDF of lemmas+markers (words 1-2) and of the raw text (characters 2-5)."""
+    return ColumnTransformer([
+        ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+                                  max_features=WORD_FEATURES), "lemmas"),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                                  max_features=CHAR_FEATURES), "raw"),
+    ])
+
+
+def build_classifier(multilabel: bool, c: float = 8.0) -> Any:
+    """One-vs-rest logistic regression for the label sets, multinomial for the assessment."""
+    if multilabel:
+        return OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", max_iter=3000,
+                                                      random_state=SEED, solver="liblinear"))
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
+
+
 def build_pipeline(multilabel: bool, c: float = 8.0) -> Pipeline:
     """Vectoriser -> linear classifier, plain scikit-learn (skops loads it without a trust list)."""
-    features = ColumnTransformer([
-        ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True), "lemmas"),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-                                  max_features=120_000), "raw"),
-    ])
-    base = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED, solver="liblinear")
-    clf: Any = OneVsRestClassifier(base) if multilabel else LogisticRegression(
-        C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
-    return Pipeline([("features", features), ("clf", clf)])
+    return Pipeline([("features", build_features()), ("clf", build_classifier(multilabel, c))])
 
 
 @dataclass
@@ -65,16 +80,31 @@ def _targets(records: list[LabelledText]) -> tuple[np.ndarray, np.ndarray, list[
 
 
 def fit(records: list[LabelledText], lemmatiser: Lemmatiser) -> Fitted:
-    """Fit the three pipelines on the given records."""
+    """Fit the three pipelines on the given records.
+
+    The three share one fitted feature step (one vocabulary), which makes
+    training three times cheaper and the saved file a third of the size.
+    """
     X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
     yt, ye, topics, elements, _ = _targets(records)
-    topic_model = build_pipeline(True).fit(X, yt)
+    features = build_features().fit(X)
+    Xt = features.transform(X)
     # Elements are learnt from on-topic clauses only: "other" clauses teach the topic model.
     on_topic = np.array([bool(r.elements) for r in records])
-    element_model = build_pipeline(True).fit(X[on_topic], ye[on_topic])
-    assess_model = build_pipeline(False, c=4.0).fit(X, [r.assessment for r in records])
-    meta = {"labels": {"topics": topics, "elements": elements, "assessment": list(assess_model.classes_)}}
-    return Fitted(topic_model, element_model, assess_model, meta)
+    topic_clf = _compact(build_classifier(True).fit(Xt, yt))
+    element_clf = _compact(build_classifier(True).fit(Xt[on_topic], ye[on_topic]))
+    assess_clf = _compact(build_classifier(False, c=4.0).fit(Xt, [r.assessment for r in records]))
+    meta = {"labels": {"topics": topics, "elements": elements, "assessment": list(assess_clf.classes_)}}
+    return Fitted(*(Pipeline([("features", features), ("clf", clf)]) for clf in (topic_clf, element_clf, assess_clf)),
+                  meta)
+
+
+def _compact(clf: Any) -> Any:
+    """Store coefficients as float32: half the model size, no measurable change in predictions."""
+    for estimator in getattr(clf, "estimators_", [clf]):
+        estimator.coef_ = estimator.coef_.astype(np.float32)
+        estimator.intercept_ = np.asarray(estimator.intercept_, dtype=np.float32)
+    return clf
 
 
 def predict(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser,
@@ -85,24 +115,64 @@ def predict(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser,
 
 
 def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmatiser) -> ClassifySettings:
-    """Pick thresholds on the dev split: best mean of topic macro-F1, element micro-F1 and assessment accuracy."""
+    """Pick thresholds on the dev split.
+
+    The objective weighs clause-level quality (topic macro-F1, element
+    micro-F1, assessment accuracy) and agreement-level quality equally: the
+    gap-status accuracy on pseudo-agreements assembled from dev clauses,
+    since a negotiator reads statuses, and one false "adverse" turns a
+    covered element into a conflict.
+    """
     X = frame([r.text for r in dev], [r.lang for r in dev], lemmatiser)
     pt = np.asarray(fitted.topics.predict_proba(X))
     pe = np.asarray(fitted.elements.predict_proba(X))
     pa = np.asarray(fitted.assessment.predict_proba(X))
+    bags = pseudo_agreements(dev)
     best, best_score = ClassifySettings(), -1.0
     for t in (0.25, 0.3, 0.35, 0.4, 0.5):
         for e in (0.35, 0.45, 0.55, 0.65):
             for v in (0.5, 0.6, 0.7, 1.01):
-                s = ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v)
-                m = metrics(dev, decide(pt, pe, pa, fitted.meta, s))
-                score = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
-                if score > best_score:
-                    best, best_score = s, score
+                for a in (0.0, 0.5, 0.6, 0.7):
+                    s = ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v, adverse_threshold=a)
+                    predicted = decide(pt, pe, pa, fitted.meta, s)
+                    m = metrics(dev, predicted)
+                    clause_level = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
+                    score = (clause_level + gap_accuracy(dev, predicted, bags)) / 2
+                    if score > best_score:
+                        best, best_score = s, score
     return best
 
 
-def metrics(records: list[LabelledText], predicted: list[tuple[tuple[str, ...], tuple[str, ...], str, float]]) -> dict[str, Any]:
+def pseudo_agreements(records: list[LabelledText], size: int = 60) -> list[list[int]]:
+    """Indices of records grouped into agreement-sized bags, per language, in a fixed shuffled order."""
+    rng = np.random.default_rng(SEED)
+    bags = []
+    for lang in sorted({r.lang for r in records}):
+        idx = [i for i, r in enumerate(records) if r.lang == lang]
+        rng.shuffle(idx)
+        bags.extend(idx[k:k + size] for k in range(0, len(idx), size) if len(idx[k:k + size]) >= size // 2)
+    return bags
+
+
+def gap_accuracy(records: list[LabelledText], predicted: list[Any], bags: list[list[int]]) -> float:
+    """Share of (bag, element) statuses the predictions get right, by the taxonomy's status rule."""
+    from analyser.taxonomy import status_of
+
+    elements = load_taxonomy().element_ids
+    right = total = 0
+    for bag in bags:
+        for element in elements:
+            gold = status_of([records[i].assessment for i in bag if element in records[i].elements])
+            guess = status_of([predicted[i][2] for i in bag if element in predicted[i][1]])
+            right += gold == guess
+            total += 1
+    return right / total if total else 0.0
+
+
+Decision = tuple[tuple[str, ...], tuple[str, ...], str, float]
+
+
+def metrics(records: list[LabelledText], predicted: list[Decision]) -> dict[str, Any]:
     """Topic / element / assessment quality of predictions against the gold labels."""
     taxonomy = load_taxonomy()
     tm = MultiLabelBinarizer(classes=list(taxonomy.topic_ids))
@@ -133,6 +203,7 @@ def evaluate(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser
     """Metrics overall and per language."""
     predicted = predict(fitted, records, lemmatiser, settings)
     out = {"all": metrics(records, predicted)}
+    out["all"]["pseudo_agreement_gap_accuracy"] = gap_accuracy(records, predicted, pseudo_agreements(records))
     for lang in sorted({r.lang for r in records}):
         idx = [i for i, r in enumerate(records) if r.lang == lang]
         out[lang] = metrics([records[i] for i in idx], [predicted[i] for i in idx])
@@ -176,12 +247,12 @@ def train_and_save(records: list[LabelledText], out_dir: Path, library: ClauseLi
     first = fit(train, lemmatiser)
     settings = tune_thresholds(first, dev, lemmatiser)
     log(f"thresholds: topic {settings.topic_threshold}, element {settings.element_threshold}, "
-        f"neutral veto {settings.neutral_veto}")
+        f"neutral veto {settings.neutral_veto}, adverse {settings.adverse_threshold}")
     final = fit(train + dev, lemmatiser)
     results = evaluate(final, test, lemmatiser, settings)
     final.meta.update({
         "thresholds": {"topic": settings.topic_threshold, "element": settings.element_threshold,
-                       "neutral_veto": settings.neutral_veto},
+                       "neutral_veto": settings.neutral_veto, "adverse": settings.adverse_threshold},
         "corpus_hash": corpus_hash(records),
         "library_version": library.version if library is not None else "",
         "library_clauses": len(extra),
@@ -194,8 +265,8 @@ def train_and_save(records: list[LabelledText], out_dir: Path, library: ClauseLi
     })
     final.meta["version"] = f"{final.meta['corpus_hash']}-{final.meta['trained_at'][:10]}"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, file in MODEL_FILES.items():
-        sio.dump(getattr(final, name), str(out_dir / file))
+    bundle = {name: getattr(final, name) for name in ("topics", "elements", "assessment")}
+    sio.dump(bundle, str(out_dir / MODEL_FILE), compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (out_dir / "metadata.json").write_text(json.dumps(final.meta, ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
     return final.meta

@@ -73,11 +73,11 @@ def main() -> None:
         pages = document.pages
         analyse_document(document, resources)
         full = best_of(3, lambda: analyse_document(read_document(REALDOC), resources))
-        rows.append((f"analyse {REALDOC.name} ({pages} pages)", floor_doc, full, f"{full / floor_doc:.2f}x read+segment",
-                     "<= 2x read+segment"))
+        rows.append((f"analyse {REALDOC.name} ({pages} pages)", floor_doc, full,
+                     f"{full / floor_doc:.2f}x read+segment", "<= 2x read+segment"))
 
     base_s, base_rss = subprocess_seconds_and_rss("import sklearn.linear_model")
-    load_s, load_rss = subprocess_seconds_and_rss("from analyser.pipeline import load_resources; load_resources()")
+    load_s, _ = subprocess_seconds_and_rss("from analyser.pipeline import load_resources; load_resources()")
     rows.append(("import + load models and library", base_s, load_s, f"{load_s:.2f} s", "< 3 s"))
     code = ("from analyser.pipeline import load_resources, analyse; r=load_resources(); "
             f"analyse({str(REALDOC)!r}, r)")

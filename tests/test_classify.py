@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 import skops.io as sio
 
-from analyser.classify import MODEL_FILES, MODELS_DIR, classify_texts, load_models
+from analyser.classify import MODEL_FILE, MODELS_DIR, classify_texts, load_models
 from analyser.errors import ModelLoadError
 
 
@@ -17,8 +16,7 @@ def models():
 
 
 def test_model_files_hold_only_plain_scikit_learn():
-    for file in MODEL_FILES.values():
-        assert sio.get_untrusted_types(file=str(MODELS_DIR / file)) == []
+    assert sio.get_untrusted_types(file=str(MODELS_DIR / MODEL_FILE)) == []
 
 
 class Gadget:
@@ -27,14 +25,14 @@ class Gadget:
 
 def test_tampered_model_file_is_refused(tmp_path):
     shutil.copytree(MODELS_DIR, tmp_path / "models")
-    sio.dump({"payload": Gadget()}, str(tmp_path / "models" / MODEL_FILES["topics"]))
+    sio.dump({"payload": Gadget()}, str(tmp_path / "models" / MODEL_FILE))
     with pytest.raises(ModelLoadError, match="refused as possibly tampered"):
         load_models(tmp_path / "models")
 
 
 def test_damaged_and_missing_models_say_how_to_train(tmp_path):
     shutil.copytree(MODELS_DIR, tmp_path / "models")
-    (tmp_path / "models" / MODEL_FILES["elements"]).write_bytes(b"not a zip")
+    (tmp_path / "models" / MODEL_FILE).write_bytes(b"not a zip")
     with pytest.raises(ModelLoadError, match="analyser train"):
         load_models(tmp_path / "models")
     with pytest.raises(ModelLoadError, match="missing"):

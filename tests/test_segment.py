@@ -145,3 +145,30 @@ def test_a_reference_to_items_wrapped_onto_the_next_line_is_not_a_new_item(built
     )
     assert [c.number for c in clauses] == ["7.13.", "7.14."]
     assert "7.12. настоящего Договора" in clauses[0].text
+
+
+def test_long_signature_line_and_long_capitals_title(built):
+    clauses = text_clauses(
+        built, "sign.txt",
+        "COLLECTIVE AGREEMENT BETWEEN WYVERN VALE COLLEGE CORPORATION AND THE RECOGNISED TRADE UNIONS FOR "
+        "LECTURERS AND SUPPORT STAFF\n\nThis agreement is made between the College and the Unions.\n\n"
+        "12.3. This agreement runs until 31 August 2029.\n\n"
+        "Signed for the Corporation of Wyvern Vale College: ____________ Principal and Chief Executive, "
+        "Dr Helen M. Crawford\n",
+    )
+    assert clauses[0].text == "This agreement is made between the College and the Unions."
+    assert clauses[-1].text == "This agreement runs until 31 August 2029."
+
+
+def test_bilingual_pdf_table_gives_paired_clauses_across_page_breaks():
+    from tests.conftest import ROOT
+
+    result = segment(read_document(ROOT / "corpora" / "agreements" / "kk-ru_gymnasium_pavlodar.pdf"))
+    numbered = [c for c in result.clauses if c.number]
+    assert result.document.bilingual
+    assert sum(bool(c.pair) for c in numbered) >= 0.95 * len(numbered)
+    by_id = {c.id: c for c in result.clauses}
+    for clause in numbered:
+        if clause.pair:
+            partner = by_id[clause.pair]
+            assert {clause.lang, partner.lang} == {"kk", "ru"} and clause.number == partner.number

@@ -1,11 +1,11 @@
 """Joining a word broken across two lines: "работ-" + "ников" -> "работников", but
 "учебно-" + "методическую" -> "учебно-методическую".
 
-A soft hyphen is always a break. A visible hyphen is ambiguous: a dictionary
-decides where there is one - pymorphy3 for Russian, spaCy's English lookup
-table for English: the hyphen stays when the joined form is not a word but
-the second part is ("role-" + "based"). Kazakh has no dictionary here; its
-line-end hyphen is taken as a break.
+A soft hyphen is always a break. A visible hyphen is ambiguous: the word is
+joined only when a dictionary knows the joined form - pymorphy3 for Russian,
+spaCy's English lookup table for English - and kept otherwise ("role-based",
+"учебно-методическую", Kazakh "ата-аналар", for which there is no
+dictionary here: Word rarely hyphenates Kazakh, while compounds are common).
 """
 from __future__ import annotations
 
@@ -31,16 +31,16 @@ def join_broken_word(left: str, right: str) -> str:
         return left[:-1] + right
     head = re.search(r"(\w+)-$", left)
     tail = re.match(r"(\w+)", right)
-    if head and tail:
-        a, b = head.group(1).lower(), tail.group(1).lower()
-        if RUSSIAN_WORD.match(a) and RUSSIAN_WORD.match(b):
-            morph = _morph()
-            if not morph.word_is_known(a + b) and morph.word_is_known(b) and len(a) > 2:
-                return left + right
-        elif ENGLISH_WORD.match(a) and ENGLISH_WORD.match(b):
-            if not _is_english_word(a + b) and (_is_english_word(b) or len(a) == 1):
-                return left + right
-    return left[:-1] + right
+    if not (head and tail):
+        return left[:-1] + right
+    a, b = head.group(1).lower(), tail.group(1).lower()
+    if RUSSIAN_WORD.match(a) and RUSSIAN_WORD.match(b):
+        known = _morph().word_is_known(a + b)
+    elif ENGLISH_WORD.match(a) and ENGLISH_WORD.match(b):
+        known = _is_english_word(a + b)
+    else:
+        known = False
+    return left[:-1] + right if known else left + right
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from analyser.ingest.hyphenation import SOFT, join_broken_word
 
@@ -20,6 +21,7 @@ from analyser.ingest.hyphenation import SOFT, join_broken_word
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(map(ord, "\u00ad\ufffe\u0002\u200b\u200c\u200d\u2060\ufeff"), None)
 # Private-use bullet glyphs of the Symbol/Wingdings fonts, as PDFs and Word carry them.
 _INVISIBLE.update({0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "➢", 0xF0FC: "✓", 0xF076: "❖", 0xF02D: "-"})
+_MARKED_BREAK = re.compile(r"(\w+)\ufffe(\w+)")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
 
 # Page markers that are never content, wherever they stand.
@@ -91,6 +93,8 @@ def clean_line(line: str) -> str:
     it becomes a visible hyphen that `lines_to_paragraphs` then joins.
     """
     line = line.rstrip()
+    if "\ufffe" in line:  # pdfium joins a hyphenated line itself, leaving U+FFFE where the hyphen was
+        line = _MARKED_BREAK.sub(lambda m: join_broken_word(m.group(1) + "-", m.group(2)), line)
     soft = line.endswith("\u00ad")
     # pdfium marks every line-end hyphen it sees as U+FFFE, real compounds too: keep it visible and let
     # join_broken_word decide.
@@ -122,12 +126,15 @@ def _ocr_variants(counts: Counter[str], running: set[str]) -> set[str]:
 
 
 def drop_running_lines(pages: list[list[str]], settings: LineSettings = LineSettings()) -> list[list[str]]:
-    """Remove page numbers and headers/footers that repeat across pages."""
+    """Remove page numbers and headers/footers that repeat across pages (blank lines are kept)."""
     n = settings.edge_lines
     counts: Counter[str] = Counter()
+    edge_index: list[set[int]] = []
     for lines in pages:
-        edges = {_shape(x) for x in lines[:n] + lines[-n:] if x.strip()}
-        counts.update(edges)
+        filled = [i for i, x in enumerate(lines) if x.strip()]
+        edges = set(filled[:n] + filled[-n:])
+        edge_index.append(edges)
+        counts.update({_shape(lines[i]) for i in edges})
     need = max(settings.min_pages_for_repeat, int(len(pages) * settings.repeat_share))
     # Printers' imprints ("2 Заказ 15647") recur on fewer pages but are short and numbered.
     need_short = settings.min_pages_for_repeat
@@ -138,12 +145,11 @@ def drop_running_lines(pages: list[list[str]], settings: LineSettings = LineSett
     }
     running |= _ocr_variants(counts, running)
     out = []
-    for lines in pages:
+    for lines, edges in zip(pages, edge_index):
         kept = []
-        last = len(lines) - 1
         for i, line in enumerate(lines):
-            at_edge = i < n or i > last - n
-            if PAGE_MARKER.match(line) or (at_edge and (PAGE_NUMBER.match(line) or _shape(line) in running)):
+            at_edge = i in edges
+            if line and (PAGE_MARKER.match(line) or (at_edge and (PAGE_NUMBER.match(line) or _shape(line) in running))):
                 continue
             kept.append(line)
         out.append(kept)
@@ -169,7 +175,7 @@ def is_contents_page(raw_lines: list[str], settings: LineSettings = LineSettings
 def _page_numbers_rise(lines: list[str]) -> bool:
     """Page references of a contents list grow down the page; codes in a table of jobs do not."""
     numbers = [int(m.group(1)) for m in (re.search(r"(\d{1,4})\s*$", x) for x in lines) if m]
-    pairs = list(zip(numbers, numbers[1:]))
+    pairs = list(pairwise(numbers))
     return bool(pairs) and sum(b >= a for a, b in pairs) >= 0.8 * len(pairs)
 
 
@@ -310,7 +316,7 @@ def _continues(prev: str, line: str, typical: float, settings: LineSettings) -> 
 
 def _is_title(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(line) < 120
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(line) < 240
 
 
 def normalise_page_texts(
@@ -329,7 +335,7 @@ def normalise_page_texts(
             skipped.append(number)
             kept.append([clean_line(x) for x in page if clean_line(x)])
         else:
-            kept.append([y for y in (clean_line(x) for x in drop_contents_lines(page)) if y])
+            kept.append([clean_line(x) for x in drop_contents_lines(page)])  # blank lines end paragraphs
     # Running headers are counted over every page, contents pages included.
     result = drop_running_lines(kept, settings)
     return [[] if n in skipped else page for n, page in enumerate(result, 1)], skipped

@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 from analyser.errors import DocumentLoadError
 from analyser.ingest.lines import lines_to_paragraphs, normalise_page_texts
 from analyser.ingest.ocr import ocr_pages
+from analyser.ingest.pdf_tables import bilingual_table_blocks
 from analyser.ingest.settings import ReadSettings
 from analyser.model import Block, BlockKind, Document
 
@@ -32,9 +33,11 @@ def read_pdf(path: Path, data: bytes, sha256: str, settings: ReadSettings) -> Do
             )
         pages: list[list[str]] = []
         scanned: list[int] = []
+        two_column = 0
         for i in range(count):
             settings.progress("reading", i + 1, count)
-            text = _page_text(pdf[i])
+            text, split = _page_text(pdf[i])
+            two_column += split
             if sum(ch.isalnum() for ch in text) < settings.min_text_chars_per_page:
                 scanned.append(i)
             pages.append(text.splitlines())
@@ -48,6 +51,11 @@ def read_pdf(path: Path, data: bytes, sha256: str, settings: ReadSettings) -> Do
             warnings.extend(f"page {i + 1}: no text layer, skipped" for i in scanned)
     finally:
         pdf.close()
+    if not used_ocr and two_column >= max(1, count // 2):
+        paired = bilingual_table_blocks(data)
+        if paired:
+            return Document(path=str(path), format="pdf", sha256=sha256, blocks=tuple(paired), pages=count,
+                            bilingual=True, warnings=tuple(warnings))
     page_lines, contents = normalise_page_texts(pages)
     warnings.extend(f"page {n}: table of contents, skipped" for n in contents)
     numbered = [(n, line) for n, lines in enumerate(page_lines, 1) for line in lines]
@@ -79,16 +87,17 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
         ) from None
 
 
-def _page_text(page: pdfium.PdfPage) -> str:
+def _page_text(page: pdfium.PdfPage) -> tuple[str, bool]:
+    """The page's text in reading order, and whether it is set in two columns."""
     textpage = page.get_textpage()
     try:
         split = _column_split(textpage, page.get_width())
         if split is None:
-            return str(textpage.get_text_range())
+            return str(textpage.get_text_range()), False
         width, height = page.get_width(), page.get_height()
         left = textpage.get_text_bounded(0, 0, split, height)
         right = textpage.get_text_bounded(split, 0, width, height)
-        return f"{left}\n{right}"
+        return f"{left}\n{right}", True
     finally:
         textpage.close()
 

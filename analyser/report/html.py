@@ -17,13 +17,16 @@ TITLES = {
            "Element", "Status", "Clauses", "What is wrong", "Proposed wording"),
 }
 CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
-h1{font-size:1.6rem} h2{margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;width:100%} td,th{border:1px solid #ddd;padding:.4rem;vertical-align:top;font-size:.9rem}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;max-width:1100px;
+color:#222} h1{font-size:1.6rem} h2{margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%}
+td,th{border:1px solid #ddd;padding:.4rem;vertical-align:top;font-size:.9rem}
 .status{color:#fff;padding:.1rem .4rem;border-radius:.3rem;white-space:nowrap}
-.bar{background:#eee;height:.8rem;border-radius:.4rem} .bar span{display:block;height:.8rem;border-radius:.4rem;background:#1565c0}
-.clause{padding:.5rem;margin:.3rem 0;border-left:4px solid #ccc} .chip{font-size:.75rem;background:#e3f2fd;padding:0 .3rem;
-border-radius:.3rem;margin-right:.2rem} mark{background:#ffe082} .meta{color:#666;font-size:.8rem}
+.bar{background:#eee;height:.8rem;border-radius:.4rem}
+.bar span{display:block;height:.8rem;border-radius:.4rem;background:#1565c0}
+.clause{padding:.5rem;margin:.3rem 0;border-left:4px solid #ccc}
+.chip{font-size:.75rem;background:#e3f2fd;padding:0 .3rem;border-radius:.3rem;margin-right:.2rem}
+mark{background:#ffe082} .meta{color:#666;font-size:.8rem}
 """
 
 
