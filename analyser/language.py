@@ -32,7 +32,7 @@ def _latin_detector():  # type: ignore[no-untyped-def]
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in _LATIN_CODES]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 def detect_language(text: str, default: str = "") -> str:
@@ -59,6 +59,9 @@ def detect_language(text: str, default: str = "") -> str:
         return "ru"
     if latin < 40 and default:
         return default  # headings and short items: a statistical guess is worse than the document's language
+    by_words = _by_function_words(sample)
+    if by_words:
+        return by_words
     found = _latin_detector().detect_language_of(sample)
     return _LATIN_CODES.get(found.name, "en") if found is not None else (default or "en")
 
@@ -75,6 +78,28 @@ def _russian_with_kazakh_quote(sample: str) -> bool:
     kazakh = sum(bool(KAZAKH_LETTERS.search(w)) for w in words)
     russian = sum(w in RUSSIAN_FUNCTION_WORDS for w in words)
     return russian >= 1 and kazakh < len(words) * 0.35
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, frozenset[str]]:
+    import yaml
+
+    from analyser.resources import LANG_DIR
+
+    data = yaml.safe_load((LANG_DIR / "function_words.yaml").read_text(encoding="utf-8"))
+    return {code: frozenset(str(w) for w in words) for code, words in data.items()}
+
+
+WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _by_function_words(sample: str) -> str:
+    """A Latin-script language from its function words, when the count is clear; else ''."""
+    words = WORDS.findall(sample.lower())
+    hits = sorted(((sum(w in vocab for w in words), code) for code, vocab in _function_words().items()),
+                  reverse=True)
+    (best, code), (second, _) = hits[0], hits[1]
+    return code if best >= 3 and best >= 2 * second else ""
 
 
 def majority_language(codes: list[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from analyser.language import detect_language, majority_language
 from analyser.model import Block, BlockKind, Clause, Document, Segmentation
@@ -48,6 +49,7 @@ MINOR = re.compile(
 )
 ROMAN = re.compile(r"^(?P<label>[IVXLC]{1,6})\.?\s+(?P<rest>\S.*)$", re.S)
 LETTER_SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
+LETTER = re.compile(r"[^\W\d_]")
 TERMINAL = re.compile(r"[.;:!?,]\s*$")
 
 
@@ -204,28 +206,55 @@ def _classify(block: Block, settings: SegmentSettings) -> _Line:
     return _Line(block, "text", "", text)
 
 
-def _named_heading(text: str, settings: SegmentSettings) -> str:
-    """The rank key of a 'Раздел 2' / '3-бап' / 'Article 4' / 'Приложение 1' heading, else ''."""
-    low = text.lower()
-    head = low[: settings.heading_max_chars]
-    if len(text) > settings.heading_max_chars * 2:
-        return ""
-    for word in settings.appendix_words:
-        if re.match(rf"^(?:№\s*)?(?:\d+[-‑]?\s*)?{word}\b", head):
-            return "appendix"
-    number = r"(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,6}|[a-z])"
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The settings' word lists compiled once into regular expressions."""
+
+    appendix: re.Pattern[str]
+    named: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...]  # (group, word, match, strip)
+    kk_ordinal: re.Pattern[str]
+    form: re.Pattern[str]
+    signature: tuple[str, ...]
+
+
+NUMBER = r"(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,6}|[a-z])"
+
+
+@lru_cache(maxsize=8)
+def _patterns(settings: SegmentSettings) -> _Patterns:
+    appendix = "|".join(re.escape(w) for w in settings.appendix_words)
+    named = []
     for group, words in (("part", settings.part_words), ("article", settings.article_words)):
         for word in words:
-            if re.match(rf"^{word}\s*(?:№\s*)?{number}\b", head) or re.match(rf"^{number}\s*[-‑]?\s*{word}\b", head):
-                rest = re.sub(rf"^({word}\s*(?:№\s*)?{number}|{number}\s*[-‑]?\s*{word})[\s.:\-–—]*", "",
-                              text, flags=re.IGNORECASE)
-                if not rest or _is_title_like(rest, settings) or (
-                    rest.upper() == rest and len(rest) <= settings.heading_max_chars
-                ):
-                    return f"{group}:{word}"
-    for ordinal in KK_ORDINALS:
-        if re.match(rf"^{ordinal}\s+(тарау|бөлім)\b", head):
-            return "part:kk-ordinal"
+            head = rf"(?:{word}\s*(?:№\s*)?{NUMBER}|{NUMBER}\s*[-‑]?\s*{word})"
+            named.append((group, word, re.compile(rf"^{head}\b"),
+                          re.compile(rf"^{head}[\s.:\-–—]*", re.IGNORECASE)))
+    return _Patterns(
+        appendix=re.compile(rf"^(?:№\s*)?(?:\d+[-‑]?\s*)?(?:{appendix})\b"),
+        named=tuple(named),
+        kk_ordinal=re.compile(rf"^(?:{'|'.join(KK_ORDINALS)})\s+(?:тарау|бөлім)\b"),
+        form=re.compile("|".join(rf"(?<!\w){re.escape(m)}(?!\w)" for m in settings.form_markers)),
+        signature=settings.signature_starts,
+    )
+
+
+def _named_heading(text: str, settings: SegmentSettings) -> str:
+    """The rank key of a 'Раздел 2' / '3-бап' / 'Article 4' / 'Приложение 1' heading, else ''."""
+    if len(text) > settings.heading_max_chars * 2:
+        return ""
+    head = text[: settings.heading_max_chars].lower()
+    patterns = _patterns(settings)
+    if patterns.appendix.match(head):
+        return "appendix"
+    for group, word, match, strip in patterns.named:
+        if match.match(head):
+            rest = strip.sub("", text)
+            if not rest or _is_title_like(rest, settings) or (
+                rest.upper() == rest and len(rest) <= settings.heading_max_chars
+            ):
+                return f"{group}:{word}"
+    if patterns.kk_ordinal.match(head):
+        return "part:kk-ordinal"
     m = DECIMAL.match(text)
     if m and re.fullmatch(r"\d{1,3}\.?", m.group("label")) and _is_title_like(m.group("rest"), settings):
         return "decimal-title"
@@ -255,8 +284,8 @@ PERSON_NAME = re.compile(
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    """All letters upper case, and at least four of them."""
+    return text.isupper() and len(LETTER.findall(text, 0, 40)) >= 4
 
 
 def _is_form(low: str, text: str, settings: SegmentSettings) -> bool:
@@ -265,11 +294,9 @@ def _is_form(low: str, text: str, settings: SegmentSettings) -> bool:
         return True
     if re.search(r"_{4,}|\.{6,}", text) and len(re.sub(r"[_.\s]", "", text)) < 80:
         return True
-    if re.search(r"_{6,}", text) and len(text) < 300 and low.startswith(settings.signature_starts):
+    if len(text) < 300 and low.startswith(settings.signature_starts) and "______" in text:
         return True
-    return len(text) < 160 and any(
-        re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", low) for marker in settings.form_markers
-    )
+    return len(text) < 160 and _patterns(settings).form.search(low) is not None
 
 
 def _finish(raw: list[dict[str, object]], doc_lang: str, settings: SegmentSettings) -> list[tuple[Clause, str]]:
@@ -278,7 +305,7 @@ def _finish(raw: list[dict[str, object]], doc_lang: str, settings: SegmentSettin
     previous: dict[int | None, str] = {}  # language of the last clause per table column
     for item in raw:
         text = "\n".join(str(p) for p in item["parts"]).strip()  # type: ignore[union-attr]
-        if sum(ch.isalpha() for ch in text) < settings.min_clause_letters:
+        if len(LETTER.findall(text, 0, settings.min_clause_letters * 8)) < settings.min_clause_letters:
             continue
         column = item.get("column")
         lang = str(item["lang"]) or detect_language(text, default=previous.get(column, doc_lang))  # type: ignore[arg-type]

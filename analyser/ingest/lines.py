@@ -21,6 +21,7 @@ from analyser.ingest.hyphenation import SOFT, join_broken_word
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(map(ord, "\u00ad\ufffe\u0002\u200b\u200c\u200d\u2060\ufeff"), None)
 # Private-use bullet glyphs of the Symbol/Wingdings fonts, as PDFs and Word carry them.
 _INVISIBLE.update({0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "➢", 0xF0FC: "✓", 0xF076: "❖", 0xF02D: "-"})
+_INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in _INVISIBLE) + "]")
 _MARKED_BREAK = re.compile(r"(\w+)\ufffe(\w+)")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
 
@@ -41,7 +42,12 @@ CONTENTS_TITLE = re.compile(
 )
 
 
+_CONTENTS_WORD = re.compile(r"[сСоОмМcC]\s?[оОаАoO]|contents|мазм", re.IGNORECASE)  # cheap pre-check
+
+
 def _is_contents_title(line: str) -> bool:
+    if len(line) > 60 or not _CONTENTS_WORD.search(line):
+        return False
     text = clean_line(line)
     if re.fullmatch(r"(?:\w ){3,}\w", text):  # "С О Д Е Р Ж А Н И Е"
         text = text.replace(" ", "")
@@ -99,7 +105,11 @@ def clean_line(line: str) -> str:
     # pdfium marks every line-end hyphen it sees as U+FFFE, real compounds too: keep it visible and let
     # join_broken_word decide.
     marked = line.endswith(("\ufffe", "\u0002"))
-    line = _SPACES.sub(" ", unicodedata.normalize("NFC", line.translate(_INVISIBLE))).strip()
+    if _INVISIBLE_RE.search(line):
+        line = line.translate(_INVISIBLE)
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", line)
+    line = _SPACES.sub(" ", line).strip()
     if soft and line:
         return line + SOFT
     return line + "-" if marked and line else line
@@ -157,6 +167,9 @@ def drop_running_lines(pages: list[list[str]], settings: LineSettings = LineSett
 
 
 def _is_contents_line(raw: str) -> bool:
+    end = raw.rstrip()[-1:]
+    if not (end.isdigit() or "...." in raw or "…" in raw or ". . ." in raw or "____" in raw):
+        return False  # cheap pre-check: most lines are neither leaders nor end in a page number
     return bool(DOTTED_LEADER.search(raw) or TRAILING_PAGE_REF.search(raw))
 
 
@@ -185,8 +198,9 @@ def drop_contents_lines(raw_lines: list[str], min_run: int = 3) -> list[str]:
     A run of at least `min_run` lines ending in a page number (short titles
     between them allowed) is a contents list; so is a contents title itself.
     """
-    flags = [_is_contents_line(x) or _is_contents_title(x) for x in raw_lines]
-    drop = [bool(DOTTED_LEADER.search(x)) or _is_contents_title(x) for x in raw_lines]
+    titles = [_is_contents_title(x) for x in raw_lines]
+    flags = [t or _is_contents_line(x) for x, t in zip(raw_lines, titles)]
+    drop = [t or bool(DOTTED_LEADER.search(x)) for x, t in zip(raw_lines, titles)]
     i = 0
     while i < len(raw_lines):
         if not flags[i]:
@@ -298,7 +312,7 @@ MID_SENTENCE = re.compile(
 
 
 def _continues(prev: str, line: str, typical: float, settings: LineSettings) -> bool:
-    if MID_SENTENCE.search(prev) and not _is_title(prev) and re.match(r"\d|[A-ZА-ЯЁa-zа-яё]", line):
+    if MID_SENTENCE.search(prev[-30:]) and not _is_title(prev) and re.match(r"\d|[A-ZА-ЯЁa-zа-яё]", line):
         return True  # "... пунктами 7.1. –" + "7.12. настоящего Договора": one sentence, not a new item
     if OPENER.match(line):
         return False
@@ -307,16 +321,20 @@ def _continues(prev: str, line: str, typical: float, settings: LineSettings) -> 
     if _is_title(prev) and not _is_title(line):
         return False
     short = len(prev) < typical * settings.short_line_share
-    if WORD_OPENER.match(line) and (short or SENTENCE_END.search(prev)):
+    ended = SENTENCE_END.search(prev[-4:]) is not None
+    if WORD_OPENER.match(line) and (short or ended):
         return False
-    if SENTENCE_END.search(prev) and (short or line[:1].isupper()):
+    if ended and (short or line[:1].isupper()):
         return False
     return not (short and line[:1].isupper() and not prev.endswith(","))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _is_title(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(line) < 240
+    """A line in capitals (at least four letters): a heading or a title."""
+    return len(line) < 240 and line.isupper() and len(_LETTER.findall(line, 0, 40)) >= 4
 
 
 def normalise_page_texts(

@@ -6,6 +6,7 @@ find two-column pages, which are then read column by column.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -15,6 +16,7 @@ from analyser.ingest.lines import lines_to_paragraphs, normalise_page_texts
 from analyser.ingest.ocr import ocr_pages
 from analyser.ingest.pdf_tables import bilingual_table_blocks
 from analyser.ingest.settings import ReadSettings
+from analyser.language import detect_language
 from analyser.model import Block, BlockKind, Document
 
 
@@ -33,12 +35,13 @@ def read_pdf(path: Path, data: bytes, sha256: str, settings: ReadSettings) -> Do
             )
         pages: list[list[str]] = []
         scanned: list[int] = []
-        two_column = 0
+        sides: list[tuple[str, str]] = []  # left and right text of two-column pages
         for i in range(count):
             settings.progress("reading", i + 1, count)
-            text, split = _page_text(pdf[i])
-            two_column += split
-            if sum(ch.isalnum() for ch in text) < settings.min_text_chars_per_page:
+            text, columns = _page_text(pdf[i])
+            if columns:
+                sides.append(columns)
+            if not _has_text(text, settings.min_text_chars_per_page):
                 scanned.append(i)
             pages.append(text.splitlines())
         warnings: list[str] = []
@@ -51,7 +54,7 @@ def read_pdf(path: Path, data: bytes, sha256: str, settings: ReadSettings) -> Do
             warnings.extend(f"page {i + 1}: no text layer, skipped" for i in scanned)
     finally:
         pdf.close()
-    if not used_ocr and two_column >= max(1, count // 2):
+    if not used_ocr and len(sides) >= max(1, count // 2) and _bilingual(sides):
         paired = bilingual_table_blocks(data)
         if paired:
             return Document(path=str(path), format="pdf", sha256=sha256, blocks=tuple(paired), pages=count,
@@ -71,6 +74,11 @@ def read_pdf(path: Path, data: bytes, sha256: str, settings: ReadSettings) -> Do
     )
 
 
+def _has_text(text: str, minimum: int) -> bool:
+    """At least `minimum` letters or digits: a text layer, not a scan."""
+    return re.search(rf"(?:\w\W*){{{minimum}}}", text) is not None
+
+
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
@@ -87,17 +95,25 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
         ) from None
 
 
-def _page_text(page: pdfium.PdfPage) -> tuple[str, bool]:
-    """The page's text in reading order, and whether it is set in two columns."""
+def _bilingual(sides: list[tuple[str, str]]) -> bool:
+    """Two columns in two of the analyser's languages (a kk|ru agreement), judged on a few pages."""
+    left = " ".join(a for a, _ in sides[:3])[:3000]
+    right = " ".join(b for _, b in sides[:3])[:3000]
+    langs = {detect_language(left), detect_language(right)}
+    return len(langs) == 2 and langs <= {"kk", "ru", "en"}
+
+
+def _page_text(page: pdfium.PdfPage) -> tuple[str, tuple[str, str] | None]:
+    """The page's text in reading order, and its two columns' texts when it is set in two columns."""
     textpage = page.get_textpage()
     try:
         split = _column_split(textpage, page.get_width())
         if split is None:
-            return str(textpage.get_text_range()), False
+            return str(textpage.get_text_range()), None
         width, height = page.get_width(), page.get_height()
         left = textpage.get_text_bounded(0, 0, split, height)
         right = textpage.get_text_bounded(split, 0, width, height)
-        return f"{left}\n{right}", True
+        return f"{left}\n{right}", (left, right)
     finally:
         textpage.close()
 
