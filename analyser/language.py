@@ -19,6 +19,8 @@ BELARUSIAN_LETTERS = re.compile("[ўЎ]")
 CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіЇїЄєҐґЎў]")
 LATIN = re.compile("[A-Za-zÀ-ÿ]")
 MIN_LETTERS = 12
+CYRILLIC_LANGUAGES = ("ru", "kk", "uk", "be")
+LATIN_LANGUAGES = ("en", "fr", "es", "ca", "nl", "de", "pt", "it")
 SAMPLE_CHARS = 400
 
 _LATIN_CODES = {
@@ -40,10 +42,13 @@ def detect_language(text: str, default: str = "") -> str:
     sample = text[:SAMPLE_CHARS]
     cyrillic = len(CYRILLIC.findall(sample))
     latin = len(LATIN.findall(sample))
+    same_script = default in (CYRILLIC_LANGUAGES if cyrillic >= latin else LATIN_LANGUAGES)
     if cyrillic + latin < MIN_LETTERS:
         if KAZAKH_LETTERS.search(sample):
             return "kk"
-        return default or ("ru" if cyrillic > latin else "en" if latin else "")
+        if same_script:
+            return default
+        return "ru" if cyrillic > latin else "en" if latin else default
     if cyrillic >= latin:
         if KAZAKH_LETTERS.search(sample) and not _russian_with_kazakh_quote(sample):
             return "kk"
@@ -57,8 +62,9 @@ def detect_language(text: str, default: str = "") -> str:
         if default == "kk" and cyrillic < 80:
             return "kk"  # short Kazakh phrases may lack Kazakh-only letters ("демалысты кестеге сай беру")
         return "ru"
-    if latin < 40 and default:
-        return default  # headings and short items: a statistical guess is worse than the document's language
+    if latin < 40:
+        # headings and short items: a statistical guess is worse than the document's language
+        return default if same_script else "en"
     by_words = _by_function_words(sample)
     if by_words:
         return by_words

@@ -33,3 +33,9 @@ def test_a_quoted_kazakh_title_does_not_make_russian_text_kazakh():
     text = ("Педагогам, удостоенным звания «Қазақстанның еңбек сіңірген ұстазы», устанавливается "
             "ежемесячная доплата в размере десяти процентов должностного оклада.")
     assert detect_language(text) == "ru"
+
+
+def test_a_short_text_in_another_script_does_not_take_the_default():
+    assert detect_language("Annual leave is 28 days.", default="ru") == "en"
+    assert detect_language("Отпуск 28 дней.", default="en") == "ru"
+    assert detect_language("Leave: 28 days", default="fr") == "fr"
