@@ -59,21 +59,19 @@ class Models:
 
 
 def _load_one(path: Path) -> Any:
+    """Load a skops file, refusing any type outside what skops trusts by default (scikit-learn, numpy)."""
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     if not path.is_file():
         raise ModelLoadError(path, "the trained model file is missing.")
     try:
-        untrusted = sio.get_untrusted_types(file=str(path))
+        return sio.load(str(path), trusted=None)
+    except UntrustedTypesFoundException as exc:
+        raise ModelLoadError(path, f"the model file asks for types outside scikit-learn ({exc}); "
+                                   "it was refused as possibly tampered.") from None
     except Exception:
         raise ModelLoadError(path, "the model file is damaged or not a skops file.") from None
-    if untrusted:
-        raise ModelLoadError(path, f"the model file asks for types outside scikit-learn ({', '.join(untrusted[:3])}); "
-                                   "it was refused as possibly tampered.")
-    try:
-        return sio.load(str(path), trusted=[])
-    except Exception:
-        raise ModelLoadError(path, "the model file is damaged.") from None
 
 
 def load_models(root: str | Path = MODELS_DIR) -> Models:
@@ -99,8 +97,29 @@ def frame(texts: list[str], langs: list[str], lemmatiser: Lemmatiser) -> Any:
     })
 
 
-def _proba_multilabel(pipeline: Any, X: Any) -> np.ndarray:
-    return np.asarray(pipeline.predict_proba(X))
+def probabilities(topics: Any, elements: Any, assessment: Any, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Topic, element and assessment probabilities of a frame.
+
+    The three pipelines share one fitted feature step, so the text is
+    vectorised once; one-vs-rest logistic regressions are evaluated as one
+    matrix product (the same numbers as OneVsRestClassifier.predict_proba).
+    """
+    Xt = topics.named_steps["features"].transform(X)
+    return (_ovr_proba(topics.named_steps["clf"], Xt), _ovr_proba(elements.named_steps["clf"], Xt),
+            np.asarray(assessment.named_steps["clf"].predict_proba(Xt)))
+
+
+def _ovr_proba(clf: Any, Xt: Any) -> np.ndarray:
+    from scipy.special import expit
+
+    stacked = getattr(clf, "_stacked", None)
+    if stacked is None:
+        weights = np.vstack([e.coef_ for e in clf.estimators_]).astype(np.float64)
+        bias = np.array([float(np.ravel(e.intercept_)[0]) for e in clf.estimators_])
+        stacked = (weights.T.copy(), bias)
+        clf._stacked = stacked  # a cache on the loaded object, never saved
+    weights, bias = stacked
+    return np.asarray(expit(Xt @ weights + bias))
 
 
 def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, meta: dict[str, Any],
@@ -167,9 +186,7 @@ def classify_texts(models: Models, texts: list[str], langs: list[str], evidence:
         return []
     settings = models.settings
     X = frame(texts, langs, models.lemmatiser)
-    pt = _proba_multilabel(models.topics, X)
-    pe = _proba_multilabel(models.elements, X)
-    pa = np.asarray(models.assessment.predict_proba(X))
+    pt, pe, pa = probabilities(models.topics, models.elements, models.assessment, X)
     decisions = decide(pt, pe, pa, models.meta, settings)
     labels = models.meta["labels"]
     results = []

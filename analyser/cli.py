@@ -230,6 +230,77 @@ def evaluate(split: str, models_dir: str | None) -> None:
         click.echo(agreements_markdown(evaluate_agreements(load_resources(models_dir or MODELS_DIR))))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True, help="SQLite results file.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Worker processes (default: CPU cores).")
+@click.option("--scheduler", default="", help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--limit-mb", type=click.IntRange(1, 2048), default=50, show_default=True,
+              help="Refuse files larger than this.")
+@click.option("--timeout", "timeout_s", type=click.IntRange(1, 86400), default=300, show_default=True,
+              help="Seconds one file may take before it is recorded as an error.")
+@user_errors
+def score(paths: tuple[str, ...], db_path: str, workers: int | None, scheduler: str, limit_mb: int,
+          timeout_s: int) -> None:
+    """Score many agreements (folders, globs) into SQLite; reruns skip what is done.
+
+    Exit code 1 when some files could not be scored (they are error rows in the database).
+
+    Example: analyser score agreements/ --db results.sqlite --workers 2
+    """
+    import os
+
+    from tqdm import tqdm
+
+    from analyser.batch import BatchSettings
+    from analyser.batch import score as run_batch
+
+    settings = BatchSettings(workers=workers or os.cpu_count() or 1, limit_mb=limit_mb, timeout_s=timeout_s,
+                             scheduler=scheduler)
+    bar = tqdm(total=0, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    summary = run_batch(paths, db_path, settings, progress)
+    bar.close()
+    click.echo(f"{summary.scored} scored, {summary.failed} failed, {summary.skipped} already done or duplicates "
+               f"in {summary.seconds:.1f} s -> {db_path}")
+    if summary.failed:
+        raise SystemExit(1)
+
+
+@cli.command("export")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True)
+@user_errors
+def export_results(db_path: str, fmt: str, out_dir: str) -> None:
+    """Write the batch results (documents, elements, clauses) as CSV or Parquet files.
+
+    Example: analyser export --db results.sqlite --format parquet -o results/
+    """
+    from analyser.batch_report import export
+
+    for path in export(db_path, fmt, out_dir):
+        click.echo(str(path))
+
+
+@cli.command("report")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True), required=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True)
+@user_errors
+def corpus_report(db_path: str, out: str) -> None:
+    """An HTML report of element coverage across the scored agreements, by language, year and sector.
+
+    Example: analyser report --db results.sqlite -o coverage.html
+    """
+    from analyser.batch_report import render_corpus_report
+
+    emit(render_corpus_report(db_path), out)
+
+
 @cli.group()
 def library() -> None:
     """Work with the clause library (clause_library/*.yaml)."""

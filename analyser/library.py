@@ -114,7 +114,10 @@ class ClauseLibrary:
         return out
 
 
-class _LineLoader(yaml.SafeLoader):
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_FAST_LOADER):  # type: ignore[misc,valid-type]
     """A safe loader that refuses duplicate keys, naming their line."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -129,8 +132,23 @@ class _LineLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
+class _Lazy:
+    """A YAML text whose node tree is composed only if a line number is asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._node: yaml.Node | None = None
+
+    def node(self) -> yaml.Node | None:
+        if self._node is None:
+            self._node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+        return self._node
+
+
+def _line_of(node: yaml.Node | _Lazy | None, path: tuple[Any, ...]) -> int:
     """Line (1-based) of the deepest node along `path` in a composed YAML tree."""
+    if isinstance(node, _Lazy):
+        node = node.node()
     line = 1 if node is None else node.start_mark.line + 1
     for key in path:
         if isinstance(node, yaml.MappingNode):
@@ -177,11 +195,11 @@ def _error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
     return mark.line + 1
 
 
-def _read_file(path: Path, taxonomy: Taxonomy) -> tuple[_TopicSchema | None, list[str], yaml.Node | None]:
+def _read_file(path: Path, taxonomy: Taxonomy) -> tuple[_TopicSchema | None, list[str], Any]:
     text = path.read_text(encoding="utf-8")
+    node = _Lazy(text)  # the node tree (for line numbers) is composed only when a problem must be placed
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.MarkedYAMLError as exc:
         return None, [f"{path}:{_error_line(text, exc)}: bad YAML: {exc.problem or exc}"], None
     except yaml.YAMLError as exc:

@@ -26,7 +26,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from analyser.classify import MODEL_FILE, ClassifySettings, decide, frame
+from analyser.classify import MODEL_FILE, ClassifySettings, decide, frame, probabilities
 from analyser.corpus import LabelledText, corpus_hash
 from analyser.library import ClauseLibrary
 from analyser.nlp import Lemmatiser
@@ -87,7 +87,7 @@ def fit(records: list[LabelledText], lemmatiser: Lemmatiser) -> Fitted:
     """
     X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
     yt, ye, topics, elements, _ = _targets(records)
-    features = build_features().fit(X)
+    features = _compact_features(build_features().fit(X))
     Xt = features.transform(X)
     # Elements are learnt from on-topic clauses only: "other" clauses teach the topic model.
     on_topic = np.array([bool(r.elements) for r in records])
@@ -97,6 +97,17 @@ def fit(records: list[LabelledText], lemmatiser: Lemmatiser) -> Fitted:
     meta = {"labels": {"topics": topics, "elements": elements, "assessment": list(assess_clf.classes_)}}
     return Fitted(*(Pipeline([("features", features), ("clf", clf)]) for clf in (topic_clf, element_clf, assess_clf)),
                   meta)
+
+
+def _compact_features(features: ColumnTransformer) -> ColumnTransformer:
+    """Plain-int vocabularies and no `stop_words_` (every term cut by max_features): a model that
+    loads in a fraction of the time, with the same transform."""
+    for _, vectoriser, _ in features.transformers_:
+        if hasattr(vectoriser, "vocabulary_"):
+            vectoriser.vocabulary_ = {term: int(i) for term, i in vectoriser.vocabulary_.items()}
+            if hasattr(vectoriser, "stop_words_"):
+                del vectoriser.stop_words_
+    return features
 
 
 def _compact(clf: Any) -> Any:
@@ -110,8 +121,7 @@ def _compact(clf: Any) -> Any:
 def predict(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser,
             settings: ClassifySettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str, float]]:
     X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
-    return decide(np.asarray(fitted.topics.predict_proba(X)), np.asarray(fitted.elements.predict_proba(X)),
-                  np.asarray(fitted.assessment.predict_proba(X)), fitted.meta, settings)
+    return decide(*probabilities(fitted.topics, fitted.elements, fitted.assessment, X), fitted.meta, settings)
 
 
 def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmatiser) -> ClassifySettings:
@@ -124,9 +134,7 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     covered element into a conflict.
     """
     X = frame([r.text for r in dev], [r.lang for r in dev], lemmatiser)
-    pt = np.asarray(fitted.topics.predict_proba(X))
-    pe = np.asarray(fitted.elements.predict_proba(X))
-    pa = np.asarray(fitted.assessment.predict_proba(X))
+    pt, pe, pa = probabilities(fitted.topics, fitted.elements, fitted.assessment, X)
     bags = pseudo_agreements(dev)
     best, best_score = ClassifySettings(), -1.0
     for t in (0.25, 0.3, 0.35, 0.4, 0.5):

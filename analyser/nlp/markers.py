@@ -25,35 +25,78 @@ class Marker:
     end: int
 
 
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    kind: str
+    words: tuple[str, ...]
+    prefix: bool  # the last word may go on ("стремит*" matches "стремится")
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    by_first: dict[str, tuple[_Phrase, ...]]  # phrases by their first word, longest first
+    by_prefix: tuple[_Phrase, ...]  # one-word prefix phrases
+    suffixes: tuple[tuple[str, re.Pattern[str]], ...]  # Kazakh word endings such as "-ма*"
+
+
 @lru_cache(maxsize=8)
-def _patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _index(lang: str) -> _Index:
+    """The language's marker phrases as word sequences: matching is a dictionary look-up per word,
+    which keeps marker detection linear in the text whatever the length of the lists."""
     path = LANG_DIR / f"{lang}.yaml"
-    if not path.is_file():
-        return ()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    by_first: dict[str, list[_Phrase]] = {}
+    by_prefix, suffixes = [], []
     for kind in KINDS:
-        for phrase in data.get(kind, []) or []:
-            phrase = str(phrase).lower().strip()
-            if phrase.startswith("-"):  # a Kazakh suffix marker such as "-ма*": a word ending
+        for raw in (data or {}).get(kind, []) or []:
+            phrase = str(raw).lower().strip()
+            if phrase.startswith("-"):
                 body = re.escape(phrase[1:].rstrip("*"))
-                pattern = rf"\w{{2,}}{body}(?:\w{{0,4}})?\b" if phrase.endswith("*") else rf"\w{{2,}}{body}\b"
+                tail = r"\w{0,4}" if phrase.endswith("*") else ""
+                suffixes.append((kind, re.compile(rf"\b\w{{2,}}{body}{tail}\b")))
+                continue
+            words = tuple(WORD.findall(phrase))
+            if not words:
+                continue
+            entry = _Phrase(kind, words, phrase.endswith("*"))
+            if entry.prefix and len(words) == 1:
+                by_prefix.append(entry)
             else:
-                tail = r"\w*" if phrase.endswith("*") else ""
-                body = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
-                pattern = rf"(?<!\w){body}{tail}(?!\w)"
-            out.append((kind, re.compile(pattern, re.IGNORECASE)))
-    return tuple(out)
+                by_first.setdefault(words[0], []).append(entry)
+    return _Index({k: tuple(sorted(v, key=lambda p: -len(p.words))) for k, v in by_first.items()},
+                  tuple(by_prefix), tuple(suffixes))
 
 
 def find_markers(text: str, lang: str) -> tuple[Marker, ...]:
-    """All marker phrases of the language found in `text`, longest match first per place."""
+    """All marker phrases of the language found in `text`, in order of appearance.
+
+    Per kind, a phrase inside a longer phrase of the same kind found at the
+    same place is not counted twice ("в любое время суток", not also "в любое время").
+    """
+    index = _index(lang)
+    spans = [(m.group(0).lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+    words = [w for w, _, _ in spans]
     found: list[Marker] = []
-    for kind, pattern in _patterns(lang):
-        if kind == "negation" and lang == "kk":
-            continue  # Kazakh negative verb endings (-ма/-ме) are too ambiguous to show as evidence
-        for m in pattern.finditer(text):
-            found.append(Marker(kind, m.group(0), m.start(), m.end()))
+    taken: dict[str, int] = {}  # kind -> end of the last match, so matches of one kind do not overlap
+    for i, word in enumerate(words):
+        for phrase in index.by_first.get(word, ()):
+            n = len(phrase.words)
+            window = words[i:i + n]
+            if len(window) < n or spans[i][1] < taken.get(phrase.kind, -1):
+                continue
+            last_ok = window[-1].startswith(phrase.words[-1]) if phrase.prefix else window[-1] == phrase.words[-1]
+            if tuple(window[:-1]) == phrase.words[:-1] and last_ok:
+                start, end = spans[i][1], spans[i + n - 1][2]
+                found.append(Marker(phrase.kind, text[start:end], start, end))
+                taken[phrase.kind] = end
+        for phrase in index.by_prefix:
+            if word.startswith(phrase.words[0]) and spans[i][1] >= taken.get(phrase.kind, -1):
+                found.append(Marker(phrase.kind, text[spans[i][1]:spans[i][2]], spans[i][1], spans[i][2]))
+    for kind, pattern in index.suffixes:
+        found.extend(Marker(kind, m.group(0), m.start(), m.end()) for m in pattern.finditer(text.lower()))
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     return tuple(found)
 

@@ -1,0 +1,114 @@
+"""Batch scoring over real files: error rows, duplicates, resume after a kill, 1/2 workers and Dask agree."""
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from analyser.batch import BatchSettings, collect_files, score
+from analyser.batch_store import read_tables
+from analyser.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "corpora" / "agreements"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("corpus")
+    (base / "2024" / "schools").mkdir(parents=True)
+    (base / "2025" / "plants").mkdir(parents=True)
+    shutil.copy(SAMPLES / "ru_school_astana.docx", base / "2024" / "schools")
+    shutil.copy(SAMPLES / "kk_school_shymkent.pdf", base / "2024" / "schools")
+    shutil.copy(SAMPLES / "ru_plant_karaganda.docx", base / "2025" / "plants")
+    shutil.copy(SAMPLES / "ru_school_astana.docx", base / "2025" / "plants" / "copy_of_astana.docx")  # duplicate
+    (base / "2025" / "plants" / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    (base / "2025" / "plants" / "empty.docx").write_bytes(b"")
+    (base / "2025" / "notes.xyz").write_text("not an agreement")
+    return base
+
+
+def statuses(db: Path) -> pd.DataFrame:
+    t = read_tables(db)
+    merged = t["elements"].merge(t["documents"], left_on="document_id", right_on="id")
+    return merged[["sha256", "element", "status", "clauses"]].sort_values(["sha256", "element"]).reset_index(
+        drop=True)
+
+
+def test_collect_files_walks_folders_and_globs(folder):
+    names = sorted(p.name for p in collect_files([str(folder)]))
+    assert names == ["broken.pdf", "copy_of_astana.docx", "empty.docx", "kk_school_shymkent.pdf",
+                     "ru_plant_karaganda.docx", "ru_school_astana.docx"]
+    assert [p.name for p in collect_files([str(folder / "**" / "*.pdf")])] == ["broken.pdf", "kk_school_shymkent.pdf"]
+
+
+@pytest.mark.slow
+def test_cli_run_with_good_bad_and_duplicate_files(folder, tmp_path):
+    db = tmp_path / "results.sqlite"
+    result = CliRunner().invoke(cli, ["score", str(folder), "--db", str(db), "--workers", "2"])
+    assert result.exit_code == 1, result.output  # some files failed
+    assert "3 scored, 2 failed, 1 already done or duplicates" in result.stdout
+    docs = read_tables(db)["documents"].set_index("name")
+    assert "damaged or truncated" in docs.loc["broken.pdf", "error"]
+    assert "the file is empty" in docs.loc["empty.docx", "error"]
+    assert docs.loc["ru_school_astana.docx", "clauses"] > 40 and pd.isna(docs.loc["ru_school_astana.docx", "error"])
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM elements").fetchone()[0] == 3 * 49
+    again = CliRunner().invoke(cli, ["score", str(folder), "--db", str(db), "--workers", "2"])
+    assert "0 scored, 0 failed, 6 already done" in again.stdout and again.exit_code == 0
+
+    out = tmp_path / "export"
+    assert CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "parquet", "-o", str(out)]).exit_code == 0
+    assert len(pd.read_parquet(out / "elements.parquet")) == 3 * 49
+    assert CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "csv", "-o", str(out)]).exit_code == 0
+    assert set(pd.read_csv(out / "documents.csv")["name"]) >= {"broken.pdf", "ru_plant_karaganda.docx"}
+    page = tmp_path / "report.html"
+    assert CliRunner().invoke(cli, ["report", "--db", str(db), "-o", str(page)]).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert "dm_private_spaces" in text and "by year" in text and "2024" in text and "broken.pdf" in text
+
+
+@pytest.mark.slow
+def test_resume_after_kill_gives_the_same_results(folder, tmp_path):
+    reference = tmp_path / "reference.sqlite"
+    score([str(folder)], reference, BatchSettings(workers=1))
+    db = tmp_path / "killed.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "analyser", "score", str(folder), "--db", str(db), "--workers",
+                             "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if db.exists():
+            with sqlite3.connect(db) as con:
+                if con.execute("SELECT count(*) FROM documents").fetchone()[0] >= 1:
+                    break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db) as con:
+        partial = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        orphans = con.execute("SELECT count(*) FROM elements WHERE document_id NOT IN (SELECT id FROM documents)")
+        assert orphans.fetchone()[0] == 0
+    assert 1 <= partial < 5
+    score([str(folder)], db, BatchSettings(workers=1))
+    pd.testing.assert_frame_equal(statuses(db), statuses(reference))
+
+
+@pytest.mark.slow
+def test_two_workers_and_a_dask_cluster_agree_with_one_worker(folder, tmp_path):
+    from distributed import LocalCluster
+
+    one, two, dask = tmp_path / "one.sqlite", tmp_path / "two.sqlite", tmp_path / "dask.sqlite"
+    score([str(folder)], one, BatchSettings(workers=1))
+    score([str(folder)], two, BatchSettings(workers=2))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        score([str(folder)], dask, BatchSettings(scheduler=cluster.scheduler_address))
+    pd.testing.assert_frame_equal(statuses(two), statuses(one))
+    pd.testing.assert_frame_equal(statuses(dask), statuses(one))
