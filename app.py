@@ -32,7 +32,7 @@ def library_version() -> str:
 
 
 st.set_page_config(page_title="Agreement analyser", page_icon="📑", layout="wide")
-st.sidebar.selectbox("🌐", list(UI_LANGUAGES), format_func=UI_LANGUAGES.get, key="ui_lang")
+st.sidebar.selectbox("Тіл · Язык · Language", list(UI_LANGUAGES), format_func=UI_LANGUAGES.get, key="ui_lang")
 st.sidebar.title(t("app_title"))
 PAGES = ["analyse", "compare", "library"]
 # Widgets whose labels are translated get the language in their key, so switching language

@@ -44,11 +44,15 @@ TARGET_RSS_MB = 600.0
 
 @dataclass
 class RssSampler:
-    """Peak RSS of this process and of each of its child processes, sampled from a thread."""
+    """Peak RSS of this process and of each of its child processes, sampled from a thread.
+
+    Worker processes are the Python children; others (tesseract for OCR, LibreOffice) are helpers.
+    """
 
     interval: float = 0.1
     main_mb: float = 0.0
     children_mb: dict[int, float] = field(default_factory=dict)
+    helpers_mb: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -60,9 +64,10 @@ class RssSampler:
                 for child in me.children(recursive=True):
                     try:
                         rss = child.memory_info().rss / 2**20
+                        into = self.children_mb if "python" in child.name().lower() else self.helpers_mb
                     except psutil.Error:
                         continue
-                    self.children_mb[child.pid] = max(self.children_mb.get(child.pid, 0.0), rss)
+                    into[child.pid] = max(into.get(child.pid, 0.0), rss)
             except psutil.Error:
                 pass
             self._stop.wait(self.interval)
@@ -81,6 +86,10 @@ class RssSampler:
     def worker_peak_mb(self) -> float:
         return max(self.children_mb.values(), default=0.0)
 
+    @property
+    def helper_peak_mb(self) -> float:
+        return max(self.helpers_mb.values(), default=0.0)
+
 
 @dataclass
 class Run:
@@ -95,6 +104,8 @@ class Run:
     main_peak_mb: float
     db: Path
     load_after: float = 0.0
+    helpers: int = 0
+    helper_peak_mb: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -118,11 +129,22 @@ def run_batch(label: str, paths: list[str], workers: int, db: Path) -> Run:
     with RssSampler() as rss:
         summary = score(paths, db, BatchSettings(workers=workers), progress)
     run = Run(label, workers, len(paths), summary.scored, summary.failed, summary.seconds, rss.worker_peak_mb,
-              len(rss.children_mb), rss.main_mb, db, os.getloadavg()[0])
+              len(rss.children_mb), rss.main_mb, db, os.getloadavg()[0], len(rss.helpers_mb), rss.helper_peak_mb)
     print(f"  {run.scored} scored, {run.failed} errors in {run.seconds:.1f} s = {run.rate:.2f}/s; "
           f"worker peak {run.worker_peak_mb:.0f} MB ({run.workers_seen} child processes), "
-          f"main {run.main_peak_mb:.0f} MB", flush=True)
+          f"main {run.main_peak_mb:.0f} MB; {run.helpers} helper processes (OCR, LibreOffice), "
+          f"largest {run.helper_peak_mb:.0f} MB", flush=True)
     return run
+
+
+def pdf_pages(path: str) -> int:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def documents(db: Path) -> list[dict]:
@@ -180,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reusing {len(files)} agreements in {args.corpus}", flush=True)
     paths = [str(p) for p in files]
     n_pdf = sum(p.endswith(".pdf") for p in paths)
+    pages = sorted(pdf_pages(p) for p in paths if p.endswith(".pdf")) or [0]
     work = args.corpus.parent
     one = run_batch("1 worker", paths, 1, work / "bench_w1.sqlite")
     two = run_batch("2 workers", paths, 2, work / "bench_w2.sqlite")
@@ -226,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         real_lines += [
             f"All {len(real_files)} files of `../shared/realdocs/` given to `score` with 2 workers (default limits: "
             f"50 MB, 300 s per file, OCR on): {len(docs)} supported files, **{real.scored} scored, "
-            f"{real.failed} error rows**, in {real.seconds:.0f} s; peak RSS per worker {real.worker_peak_mb:.0f} MB"
+            f"{real.failed} error rows**, in {real.seconds:.0f} s; peak RSS per worker {real.worker_peak_mb:.0f} MB "
+            f"(largest OCR helper process {real.helper_peak_mb:.0f} MB)"
             + (f"; {unsupported} files skipped as not a supported format or duplicates" if unsupported else "") + ".",
             "",
         ]
@@ -243,8 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             real_lines += ["| scored file | format | language | pages | clauses | score | seconds |",
                            "|---|---|---|---:|---:|---:|---:|"]
             for d in scored_docs:
+                page_count = d["pages"] if d["pages"] is not None else "-"
                 real_lines.append(f"| {os.path.relpath(d['path'], args.realdocs)} | {d['format']} | {d['language']} "
-                                  f"| {d['pages']} | {d['clauses']} | {d['score']} | {d['seconds']:.1f} |")
+                                  f"| {page_count} | {d['clauses']} | {d['score']} | {d['seconds']:.1f} |")
             real_lines.append("")
 
     met_names = {"rate": f">= {TARGET_RATE:g} agreements/s on 2 workers",
@@ -261,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Corpus: N = {len(paths)} synthetic agreements from `benchmarks/make_corpus.py` (seed 13): "
         f"{len(paths) - n_pdf} .docx and {n_pdf} text PDFs (LibreOffice), ru / kk / en and kk|ru two-column, "
-        "250-350 clauses in 12-16 numbered sections each (22-30 PDF pages). Each run scores all of them into a "
+        f"250-350 clauses in 12-16 numbered sections each (PDFs: {pages[0]}-{pages[-1]} pages, median "
+        f"{pages[len(pages) // 2]}). Each run scores all of them into a "
         "fresh SQLite file with `analyser.batch.score`; wall time includes hashing, starting the worker "
         "processes and loading the models in each. RSS: psutil samples every 0.1 s of the main process and of "
         "each child process; \"peak RSS per worker\" is the largest child.",

@@ -81,9 +81,9 @@ def overview(report: Report, resources: Resources) -> None:
     topics = sorted({g.topic for g in report.gaps})
     f1, f2 = st.columns(2)
     chosen_topics = f1.multiselect(t("filter_topic"), topics, format_func=lambda k: names.get(k, {}).get(lang(), k),
-                                   key=f"filter_topic_{lang()}")
+                                   key=f"filter_topic_{lang()}", placeholder=t("filter_all"))
     chosen_status = f2.multiselect(t("filter_status"), list(STATUS_COLOURS), format_func=status_label,
-                                   key=f"filter_status_{lang()}")
+                                   key=f"filter_status_{lang()}", placeholder=t("filter_all"))
     numbers = {c.clause.id: c.clause.number or c.clause.id for c in report.labelled}
     gaps = [g for g in report.gaps if (not chosen_topics or g.topic in chosen_topics)
             and (not chosen_status or g.status in chosen_status)]

@@ -5,6 +5,8 @@ kept, and refused with a clear message when someone else saved meanwhile.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,6 @@ def _save(element_id: str, element: dict[str, Any], topic: str, version: str, ro
         st.error(t("validation_failed") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
         return ""
     st.success(t("saved"))
-    st.caption(t("retrain_hint"))
     return saved
 
 
@@ -65,10 +66,17 @@ def _forget(topic: str, element_id: str | None, base_key: str | None) -> None:
         st.session_state.pop(base_key, None)
 
 
+def _topic_name(topic: str) -> str:
+    from analyser.taxonomy import load_taxonomy
+
+    names = {t_.id: t_.names for t_ in load_taxonomy().topics}
+    return names.get(topic, {}).get(lang(), topic)
+
+
 def page(root: Path, on_change: Any) -> None:
     st.title(t("nav_library"))
     topics = sorted(p.stem for p in root.glob("*.yaml"))
-    topic = st.selectbox(t("library_topic"), topics, key="lib_topic")
+    topic = st.selectbox(t("library_topic"), topics, key="lib_topic", format_func=_topic_name)
     data, version = read_topic(root, topic)
     # The version the editor started from is kept until a save, so a save by someone else in between is noticed.
     base_key = f"lib_base_{topic}"
@@ -101,6 +109,15 @@ def page(root: Path, on_change: Any) -> None:
             if saved:
                 st.session_state[base_key] = saved
                 on_change()
+    st.caption(t("retrain_hint"))
+    if st.button(t("retrain_button"), key="lib_retrain"):
+        with st.spinner(t("retrain_button")):
+            done = subprocess.run([sys.executable, "-m", "analyser", "train"], capture_output=True, text=True)
+        if done.returncode == 0:
+            st.success(t("retrain_done", version=done.stdout.strip().split("version ")[-1].split(",")[0]))
+            st.cache_resource.clear()
+        else:
+            st.error(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else t("error_prefix"))
     st.subheader(t("history"))
     versions = history(topic, root)
     if not versions:
