@@ -177,8 +177,17 @@ def _dask(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dict
     with Client(settings.scheduler) as client:
         futures = [client.submit(score_one, path, sha, settings.limit_mb, settings.timeout_s, pure=False)
                    for path, sha in jobs]
+        jobs_by_key = {future.key: job for future, job in zip(futures, jobs)}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except Exception as exc:  # a worker killed by the file (KilledWorker) or lost: an error row
+                path, sha = jobs_by_key[future.key]
+                yield {"document": {"sha256": sha, "path": path, "name": Path(path).name,
+                                    "model_version": _model_version_cached(),
+                                    "library_version": _library_version_cached(),
+                                    "error": f"{Path(path).name}: the cluster could not analyse it "
+                                             f"({type(exc).__name__})."}}
 
 
 def score(paths: Iterable[str], db_path: str | Path, settings: BatchSettings = BatchSettings(),
@@ -239,4 +248,5 @@ def score_frame(paths: Iterable[str], db_path: str | Path, settings: BatchSettin
 
     score(paths, db_path, settings)
     tables = read_tables(db_path)
-    return tables["elements"].merge(tables["documents"], left_on="document_id", right_on="id")
+    documents = tables["documents"].rename(columns={"clauses": "clause_count"})
+    return tables["elements"].merge(documents, left_on="document_id", right_on="id")

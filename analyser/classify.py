@@ -35,7 +35,7 @@ class ClassifySettings:
     evidence_words: int = 6
 
 
-@dataclass
+@dataclass(eq=False)
 class Models:
     """The three fitted pipelines plus their metadata (labels, thresholds, versions)."""
 
@@ -97,14 +97,15 @@ def frame(texts: list[str], langs: list[str], lemmatiser: Lemmatiser) -> Any:
     })
 
 
-def probabilities(topics: Any, elements: Any, assessment: Any, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def probabilities(topics: Any, elements: Any, assessment: Any, X: Any,
+                  vectorised: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Topic, element and assessment probabilities of a frame.
 
     The three pipelines share one fitted feature step, so the text is
     vectorised once; one-vs-rest logistic regressions are evaluated as one
     matrix product (the same numbers as OneVsRestClassifier.predict_proba).
     """
-    Xt = topics.named_steps["features"].transform(X)
+    Xt = X if vectorised else topics.named_steps["features"].transform(X)
     return (_ovr_proba(topics.named_steps["clf"], Xt), _ovr_proba(elements.named_steps["clf"], Xt),
             np.asarray(assessment.named_steps["clf"].predict_proba(Xt)))
 
@@ -163,17 +164,24 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
     return out
 
 
-def _word_evidence(pipeline: Any, X_row: Any, label_index: int, limit: int) -> list[str]:
-    """The lemma features that pushed one label up the most in one clause."""
-    features = pipeline.named_steps["features"]
-    clf = pipeline.named_steps["clf"]
-    estimator = clf.estimators_[label_index] if hasattr(clf, "estimators_") else clf
-    coef = estimator.coef_[0] if estimator.coef_.shape[0] == 1 else estimator.coef_[label_index]
-    row = features.transform(X_row).tocsr()
-    names = features.get_feature_names_out()
-    contrib = [(row.data[k] * coef[j], names[j]) for k, j in enumerate(row.indices) if names[j].startswith("words__")]
+def _word_evidence(models: Models, row: Any, label_index: int, limit: int) -> list[str]:
+    """The lemma features that pushed one element up the most in one (vectorised) clause."""
+    names, n_words = _word_features(models)
+    weights, _ = models.elements.named_steps["clf"]._stacked
+    contrib = [(value * weights[j, label_index], j) for value, j in zip(row.data, row.indices) if j < n_words]
     contrib.sort(reverse=True)
-    return [name.split("__", 1)[1] for value, name in contrib[:limit] if value > 0]
+    return [names[j] for value, j in contrib[:limit] if value > 0]
+
+
+def _word_features(models: Models) -> tuple[Any, int]:
+    """Names of the lemma (word) features, which come first in the feature step's output."""
+    cached = getattr(models, "_word_names", None)
+    if cached is None:
+        words = models.topics.named_steps["features"].named_transformers_["words"]
+        names = words.get_feature_names_out()
+        cached = (names, len(names))
+        models._word_names = cached
+    return cached
 
 
 Labels = tuple[tuple[str, ...], tuple[str, ...], str, dict[str, Any], list[str]]
@@ -186,7 +194,8 @@ def classify_texts(models: Models, texts: list[str], langs: list[str], evidence:
         return []
     settings = models.settings
     X = frame(texts, langs, models.lemmatiser)
-    pt, pe, pa = probabilities(models.topics, models.elements, models.assessment, X)
+    Xt = models.topics.named_steps["features"].transform(X).tocsr()
+    pt, pe, pa = probabilities(models.topics, models.elements, models.assessment, Xt, vectorised=True)
     decisions = decide(pt, pe, pa, models.meta, settings)
     labels = models.meta["labels"]
     results = []
@@ -199,10 +208,9 @@ def classify_texts(models: Models, texts: list[str], langs: list[str], evidence:
         }
         terms: list[str] = []
         if evidence and elements:
-            row = X.iloc[[i]]
+            row = Xt[i]
             for element in elements:
-                terms.extend(_word_evidence(models.elements, row, labels["elements"].index(element),
-                                            settings.evidence_words))
+                terms.extend(_word_evidence(models, row, labels["elements"].index(element), settings.evidence_words))
             terms.extend(m.phrase for m in find_markers(texts[i], langs[i]) if m.kind != "negation")
         results.append((topics, elements, assessment, scores, list(dict.fromkeys(terms))))
     return results

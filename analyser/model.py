@@ -147,6 +147,13 @@ class Gap:
     suggestions: dict[str, str]
     fallbacks: dict[str, str]
 
+    def suggestion(self, lang: str) -> str:
+        """The recommended clause in `lang`, else in the first language the gap has."""
+        return self.suggestions.get(lang) or next(iter(self.suggestions.values()), "")
+
+    def fallback(self, lang: str) -> str:
+        return self.fallbacks.get(lang) or next(iter(self.fallbacks.values()), "")
+
 
 @dataclass(frozen=True, slots=True)
 class Report:

@@ -40,8 +40,10 @@ def analyse_document(document: Document, resources: Resources, evidence: bool = 
     segmentation = segment(document, segment_settings)
     labelled = label_clauses(list(segmentation.clauses), resources.models,
                              resources.matcher if evidence else None, evidence=evidence)
-    language = segmentation.language if segmentation.language in ("ru", "kk", "en") else "ru"
-    gaps = find_gaps(labelled, resources.library, resources.taxonomy, language)
+    language = segmentation.language or "ru"
+    # Gap texts come in the agreement's language, or in Russian for a language the library does not have.
+    gap_language = language if language in ("ru", "kk", "en") else "ru"
+    gaps = find_gaps(labelled, resources.library, resources.taxonomy, gap_language)
     warnings = document.warnings + segmentation.warnings
     unsupported = sorted({c.lang for c in segmentation.clauses if not c.lang_supported and c.lang})
     if unsupported:

@@ -244,10 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     real_lines: list[str] = []
     if real is not None:
         docs = documents(real.db)
+        where = "../shared/realdocs/" if args.realdocs == REALDOCS else str(args.realdocs)
         errors = [d for d in docs if d["error"]]
         unsupported = len(real_files) - len(docs)
         real_lines += [
-            f"All {len(real_files)} files of `../shared/realdocs/` given to `score` with 2 workers (default limits: "
+            f"All {len(real_files)} files of `{where}` given to `score` with 2 workers (default limits: "
             f"50 MB, 300 s per file, OCR on): {len(docs)} supported files, **{real.scored} scored, "
             f"{real.failed} error rows**, in {real.seconds:.0f} s; peak RSS per worker {real.worker_peak_mb:.0f} MB "
             f"(largest OCR helper process {real.helper_peak_mb:.0f} MB)"
@@ -290,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{pages[len(pages) // 2]}). Each run scores all of them into a "
         "fresh SQLite file with `analyser.batch.score`; wall time includes hashing, starting the worker "
         "processes and loading the models in each. RSS: psutil samples every 0.1 s of the main process and of "
-        "each child process; \"peak RSS per worker\" is the largest child.",
+        "each child process; \"peak RSS per worker\" is the largest Python child (a worker; helper processes such as "
+        "tesseract are counted apart).",
         "",
         *table,
         "",

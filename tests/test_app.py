@@ -43,6 +43,16 @@ def pick_sample(at: AppTest, name: str) -> AppTest:
 
 @pytest.mark.slow
 def test_sample_docx_gives_gap_table_and_every_download(monkeypatch):
+    import streamlit
+
+    offered: dict[str, bytes] = {}
+    original = streamlit.download_button
+
+    def recording_download_button(label, data, *args, **kwargs):  # what the page offers, byte for byte
+        offered[label] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording_download_button)
     at = pick_sample(start(monkeypatch), "ru_school_astana.docx")
     assert "Анализ договора" in [t.value for t in at.title]
     table = gap_table(at)
@@ -50,7 +60,19 @@ def test_sample_docx_gives_gap_table_and_every_download(monkeypatch):
     assert {status for _, status in table} <= {"закреплено", "слабо", "противоречие", "отсутствует"}
     buttons = {b.proto.label: b for b in at.get("download_button")}
     assert {"Договор с комментариями (.docx)", "Результат в JSON", "Таблица пунктов (CSV)", "Отчёт (HTML)",
-            "Скачать предложения к переговорам (.docx)"} <= set(buttons)
+            "Скачать предложения к переговорам (.docx)"} <= set(buttons) <= set(offered)
+    import csv
+    import json
+
+    annotated = docx.Document(io.BytesIO(offered["Договор с комментариями (.docx)"]))
+    assert len(list(annotated.comments)) > 5 and annotated.tables[-1].rows[0].cells[1].text == "Статус"
+    data = json.loads(offered["Результат в JSON"])
+    assert len(data["gaps"]) == 49 and data["document"]["language"] == "ru"
+    rows = list(csv.DictReader(io.StringIO(offered["Таблица пунктов (CSV)"].decode("utf-8-sig"))))
+    assert len(rows) == data["document"]["clause_count"]
+    assert b"<table" in offered["Отчёт (HTML)"]
+    proposals = docx.Document(io.BytesIO(offered["Скачать предложения к переговорам (.docx)"]))
+    assert proposals.paragraphs[0].text == "Предложения к переговорам по коллективному договору"
 
 
 @pytest.mark.slow

@@ -230,3 +230,19 @@ class TestBadInput:
             dst.writestr("word/vbaProject.bin", b"\x00" * 100)
         with pytest.raises(DocumentLoadError, match="macros"):
             read_document(path)
+
+
+class TestOfficeFormats:
+    def test_odt_is_converted_with_libreoffice_and_keeps_numbering(self, built, numbered_docx):
+        import shutil
+        import subprocess
+
+        soffice = shutil.which("soffice")
+        if soffice is None:
+            pytest.fail("LibreOffice must be installed by the test command (libreoffice-writer-nogui)")
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{built}/lo-profile", "--convert-to",
+                        "odt", "--outdir", str(built), str(numbered_docx)], check=True, capture_output=True,
+                       timeout=180)
+        document = read_document(built / "numbered_agreement.odt")
+        assert document.format == "odt" and "converted to .docx with LibreOffice" in document.warnings
+        assert [b.number for b in document.blocks if b.number][:3] == ["1.", "1.1.", "1.2."]

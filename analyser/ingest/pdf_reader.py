@@ -96,11 +96,14 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
 
 
 def _bilingual(sides: list[tuple[str, str]]) -> bool:
-    """Two columns in two of the analyser's languages (a kk|ru agreement), judged on a few pages."""
-    left = " ".join(a for a, _ in sides[:3])[:3000]
-    right = " ".join(b for _, b in sides[:3])[:3000]
-    langs = {detect_language(left), detect_language(right)}
-    return len(langs) == 2 and langs <= {"kk", "ru", "en"}
+    """Two columns in two of the analyser's languages (a kk|ru agreement), judged page by page on up to
+    eight pages: a title page or a page of signatures must not decide."""
+    votes = 0
+    sample = sides[:8]
+    for left, right in sample:
+        langs = {detect_language(left[:2000]), detect_language(right[:2000])}
+        votes += len(langs) == 2 and langs <= {"kk", "ru", "en"}
+    return votes * 2 >= len(sample)
 
 
 def _page_text(page: pdfium.PdfPage) -> tuple[str, tuple[str, str] | None]:

@@ -32,8 +32,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "document": info,
         "clauses": clauses,
         "gaps": {g.element: {"status": g.status, "topic": g.topic, "name": g.name, "clauses": list(g.clauses),
-                             "problem": g.problem, "suggestion": g.suggestions.get(report.language, ""),
-                             "fallback": g.fallbacks.get(report.language, ""), "suggestions": g.suggestions}
+                             "problem": g.problem, "suggestion": g.suggestion(report.language),
+                             "fallback": g.fallback(report.language), "suggestions": g.suggestions}
                  for g in report.gaps},
         "score": report.score,
         "model_version": report.model_version,

@@ -57,7 +57,7 @@ def render_html(report: Report) -> bytes:
                  f"<th>{t[7]}</th><th>{t[8]}</th></tr>")
     for gap in report.gaps:
         colour = STATUS_COLOURS[gap.status]
-        proposal = "" if gap.status == "covered" else html.escape(gap.suggestions.get(lang, ""))
+        proposal = "" if gap.status == "covered" else html.escape(gap.suggestion(lang))
         refs = ", ".join(html.escape(numbers.get(c, c)) for c in gap.clauses)
         parts.append(f"<tr><td>{html.escape(gap.name)}<br><span class='meta'>{gap.element}</span></td>"
                      f"<td><span class='status' style='background:{colour}'>{gap.status}</span></td>"

@@ -16,9 +16,9 @@ def render_proposals(gaps: list[Gap], lang: str, title: str, labels: dict[str, s
         document.add_heading(f"{number}. {gap.name}", level=2)
         document.add_paragraph(f"{labels['what_is_wrong']}: {gap.problem}")
         document.add_paragraph(labels["recommended"] + ":").runs[0].bold = True
-        document.add_paragraph(gap.suggestions.get(lang) or next(iter(gap.suggestions.values()), ""))
+        document.add_paragraph(gap.suggestion(lang))
         document.add_paragraph(labels["fallback"] + ":").runs[0].bold = True
-        document.add_paragraph(gap.fallbacks.get(lang) or next(iter(gap.fallbacks.values()), ""))
+        document.add_paragraph(gap.fallback(lang))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

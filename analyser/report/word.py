@@ -50,7 +50,7 @@ def _comment_text(item: LabelledClause, report: Report, lang: str) -> str:
         gap = gaps.get(element)
         if gap and gap.status != "covered":
             lines.append(f"{gap.name} — {gap.status}. {gap.problem}")
-            lines.append(f"→ {gap.suggestions.get(lang, '')}")
+            lines.append(f"→ {gap.suggestion(lang)}")
     return "\n".join(lines)
 
 
@@ -68,7 +68,7 @@ def _gap_table(document: WordDocument, report: Report, lang: str) -> None:
         row[0].text = gap.name
         row[1].text = gap.status
         row[2].text = ", ".join(numbers.get(c, c) for c in gap.clauses)
-        row[3].text = "" if gap.status == "covered" else gap.suggestions.get(lang, "")
+        row[3].text = "" if gap.status == "covered" else gap.suggestion(lang)
 
 
 def render_docx(report: Report, source: str | Path | None = None) -> bytes:

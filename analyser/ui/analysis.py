@@ -96,7 +96,7 @@ def gap_table_html(gaps: list[Any], numbers: dict[str, str], language: str, name
                                                               "col_suggestion"))
     rows = []
     for g in gaps:
-        suggestion = "" if g.status == "covered" else g.suggestions.get(language, "")
+        suggestion = "" if g.status == "covered" else g.suggestion(language)
         rows.append(
             f"<tr data-element='{g.element}'><td>{html.escape(g.name)}</td>"
             f"<td>{html.escape(names.get(g.topic, {}).get(lang(), g.topic))}</td>"
@@ -166,9 +166,9 @@ def proposals(report: Report) -> None:
                         unsafe_allow_html=True)
             st.write(gap.problem)
             st.caption(t("recommended"))
-            st.code(gap.suggestions.get(report.language, ""), language=None, wrap_lines=True)
+            st.code(gap.suggestion(report.language), language=None, wrap_lines=True)
             st.caption(t("fallback"))
-            st.code(gap.fallbacks.get(report.language, ""), language=None, wrap_lines=True)
+            st.code(gap.fallback(report.language), language=None, wrap_lines=True)
             if st.checkbox(t("select_for_export"), value=gap.status != "weak", key=f"pick_{gap.element}"):
                 chosen.append(gap)
     labels = {k: t(k) for k in ("what_is_wrong", "recommended", "fallback")}
