@@ -87,13 +87,18 @@ def _russian_with_kazakh_quote(sample: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _function_words() -> dict[str, frozenset[str]]:
+def _function_words() -> dict[str, tuple[str, ...]]:
+    """word -> the languages it is a function word of."""
     import yaml
 
     from analyser.resources import LANG_DIR
 
     data = yaml.safe_load((LANG_DIR / "function_words.yaml").read_text(encoding="utf-8"))
-    return {code: frozenset(str(w) for w in words) for code, words in data.items()}
+    index: dict[str, tuple[str, ...]] = {}
+    for code, words in data.items():
+        for word in {str(w) for w in words}:
+            index[word] = (*index.get(word, ()), code)
+    return index
 
 
 WORDS = re.compile(r"[^\W\d_]+")
@@ -101,11 +106,14 @@ WORDS = re.compile(r"[^\W\d_]+")
 
 def _by_function_words(sample: str) -> str:
     """A Latin-script language from its function words, when the count is clear; else ''."""
-    words = WORDS.findall(sample.lower())
-    hits = sorted(((sum(w in vocab for w in words), code) for code, vocab in _function_words().items()),
-                  reverse=True)
-    (best, code), (second, _) = hits[0], hits[1]
-    return code if best >= 3 and best >= 2 * second else ""
+    index = _function_words()
+    counts: dict[str, int] = {}
+    for word in WORDS.findall(sample.lower()):
+        for code in index.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    ranked = [*sorted(counts.values(), reverse=True), 0, 0]
+    best = max(counts, key=lambda c: counts[c]) if counts else ""
+    return best if ranked[0] >= 3 and ranked[0] >= 2 * ranked[1] else ""
 
 
 def majority_language(codes: list[str]) -> str:
