@@ -184,27 +184,140 @@ def classify(source: str, out: str, skip_bad: bool, models_dir: str | None) -> N
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default=None, help="Labelled clauses.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where to write models.")
+@click.option("--with-feedback", is_flag=True, help="Add the reviewers' corrections (corpora/feedback/).")
+@click.option("--feedback-folder", type=click.Path(file_okay=False), default=None, help="Feedback folder.")
+@click.option("--force", is_flag=True, help="Install the new model even if it is worse on the test split.")
 @user_errors
-def train(corpus_dir: str | None, out_dir: str | None) -> None:
+def train(corpus_dir: str | None, out_dir: str | None, with_feedback: bool, feedback_folder: str | None,
+          force: bool) -> None:
     """Train the topic, element and assessment models from corpora/ (fixed seed) and write the model card.
 
-    Example: analyser train
+    With --with-feedback the agreed corrections are added (weighted, train split only; a fifth of them held
+    out to measure), and the new model is installed only if it is not worse on the test split.
+
+    Example: analyser train --with-feedback
     """
+    import tempfile
+
     from analyser.agreement_eval import agreements_markdown, evaluate_agreements
     from analyser.classify import MODELS_DIR
     from analyser.corpus import CORPUS_DIR, load_corpus
     from analyser.library import load_library
     from analyser.model_card import write_model_card
+    from analyser.model_versions import archive_current, install
     from analyser.pipeline import load_resources
     from analyser.train import train_and_save
 
     records = load_corpus(corpus_dir or CORPUS_DIR)
     target = Path(out_dir or MODELS_DIR)
-    meta = train_and_save(records, target, load_library(), log=lambda m: click.echo(m, err=True))
-    click.echo("measuring gap statuses on the sample agreements", err=True)
-    agreements = agreements_markdown(evaluate_agreements(load_resources(target)))
-    write_model_card(meta, records, target / "MODEL_CARD.md", agreements)
+    used, held_out = _feedback_records(feedback_folder) if with_feedback else ([], [])
+    with tempfile.TemporaryDirectory(prefix="candidate-", dir=target.parent if target.exists() else None) as tmp:
+        candidate = Path(tmp)
+        keep = _current_settings(target) if with_feedback else None
+        meta = train_and_save(records + used, candidate, load_library(), log=lambda m: click.echo(m, err=True),
+                              settings=keep)
+        comparison = _compare_with_current(target, candidate, records, held_out) if with_feedback else None
+        click.echo("measuring gap statuses on the sample agreements", err=True)
+        agreements = agreements_markdown(evaluate_agreements(load_resources(candidate)))
+        write_model_card(meta, records, candidate / "MODEL_CARD.md", agreements + (comparison or ("", True))[0])
+        better = comparison is None or comparison[1]
+        if not (better or force):
+            click.echo(f"the new model ({meta['version']}) is worse on the test split and was not installed; "
+                       "use --force to install it anyway", err=True)
+            raise SystemExit(1)
+        target.mkdir(parents=True, exist_ok=True)
+        archive_current(target)
+        install(candidate, target)
     click.echo(f"models written to {target} (version {meta['version']}, {meta['train_seconds']} s)")
+
+
+def _current_settings(models_dir: Path) -> Any:
+    from analyser.classify import load_models
+
+    try:
+        return load_models(models_dir).settings
+    except AnalyserError:
+        return None
+
+
+NOT_WORSE = 0.002  # mean of topic macro-F1, element micro-F1 and assessment accuracy on the test split
+
+
+def _feedback_records(folder: str | None) -> tuple[list[Any], list[Any]]:
+    """Agreed corrections for training, and the fifth held out (by text hash) to measure the change."""
+    from analyser.feedback import merge, read_all, training_records
+
+    records = training_records(merge(read_all(_feedback_dir(folder))))
+    held_out = [r for r in records if int(r.id.split("-")[-1][:2], 16) % 5 == 0]
+    click.echo(f"feedback: {len(records) - len(held_out)} corrections to learn from, {len(held_out)} held out",
+               err=True)
+    return [r for r in records if r not in held_out], held_out
+
+
+def _compare_with_current(current_dir: Path, candidate_dir: Path, records: list[Any],
+                          held_out: list[Any]) -> tuple[str, bool]:
+    """Markdown comparing the current and the new model on the test split and the held-out feedback."""
+    from analyser.classify import load_models
+    from analyser.train import evaluate_models
+
+    test = [r for r in records if r.split == "test"]
+    new = load_models(candidate_dir)
+    try:
+        old = load_models(current_dir)
+    except AnalyserError:
+        return "\n### Comparison\nNo current model to compare with.\n", True
+    lines = ["", "### Comparison with the model it replaces", "",
+             "| data | model | topic macro-F1 | element micro-F1 | assessment accuracy | mean |",
+             "|---|---|---|---|---|---|"]
+    means = {}
+    for name, data in (("test split", test), ("held-out feedback", held_out)):
+        if not data:
+            continue
+        for label, models in (("current " + old.version, old), ("new " + new.version, new)):
+            m = evaluate_models(models, data)["all"]
+            mean = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
+            means[(name, label.split()[0])] = mean
+            lines.append(f"| {name} | {label} | {m['topic_macro_f1']:.3f} | {m['element_micro_f1']:.3f} | "
+                         f"{m['assessment_accuracy']:.3f} | {mean:.3f} |")
+    better = means.get(("test split", "new"), 1.0) >= means.get(("test split", "current"), 0.0) - NOT_WORSE
+    lines += ["", f"Installed: {'yes' if better else 'no (worse on the test split)'} (a new model must not be more "
+                  f"than {NOT_WORSE} below the current one on the test-split mean).", ""]
+    return "\n".join(lines), better
+
+
+@cli.group()
+def models() -> None:
+    """Kept model versions: list them, roll back to one."""
+
+
+@models.command("list")
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None, help="Models folder.")
+def models_list(models_dir: str | None) -> None:
+    """List the trained model versions kept for rollback; * marks the current one.
+
+    Example: analyser models list
+    """
+    from analyser.classify import MODELS_DIR
+    from analyser.model_versions import list_versions
+
+    for v in list_versions(Path(models_dir or MODELS_DIR)):
+        click.echo(f"{'*' if v.current else ' '} {v.version}  trained {v.trained_at}")
+
+
+@models.command("use")
+@click.argument("version")
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), default=None, help="Models folder.")
+@user_errors
+def models_use(version: str, models_dir: str | None) -> None:
+    """Make a kept model version the current one again.
+
+    Example: analyser models use 41c2ed36e805-2026-11-25
+    """
+    from analyser.classify import MODELS_DIR
+    from analyser.model_versions import use_version
+
+    use_version(version, Path(models_dir or MODELS_DIR))
+    click.echo(f"now using model {version}")
 
 
 @cli.command()
@@ -299,6 +412,94 @@ def corpus_report(db_path: str, out: str) -> None:
     from analyser.batch_report import render_corpus_report
 
     emit(render_corpus_report(db_path), out)
+
+
+@cli.group()
+def feedback() -> None:
+    """Reviewers' corrections of labels, kept in corpora/feedback/ for retraining."""
+
+
+def _feedback_dir(folder: str | None) -> Path:
+    from analyser.feedback import FEEDBACK_DIR
+
+    return Path(folder) if folder else FEEDBACK_DIR
+
+
+@feedback.command("add")
+@click.option("--clause-text", required=True, help="The clause as it stands in the agreement.")
+@click.option("--elements", default="", help="Comma-separated element ids ('' for a clause on other matters).")
+@click.option("--assessment", type=click.Choice(["strong", "weak", "adverse", "neutral"]), required=True)
+@click.option("--lang", default="", help="ru, kk or en (detected when left out).")
+@click.option("--reviewer", default="", help="Who corrects.")
+@click.option("--comment", default="")
+@click.option("--folder", type=click.Path(file_okay=False), default=None, help="Feedback folder.")
+@user_errors
+def feedback_add(clause_text: str, elements: str, assessment: str, lang: str, reviewer: str, comment: str,
+                 folder: str | None) -> None:
+    """Record the right labels of one clause.
+
+    Example: analyser feedback add --clause-text "..." --elements rd_no_response_duty --assessment strong
+    """
+    from analyser.feedback import append, make_correction
+    from analyser.language import detect_language
+
+    ids = [e.strip() for e in elements.split(",") if e.strip()]
+    correction = make_correction(clause_text, lang or detect_language(clause_text, default="ru"), ids, assessment,
+                                 reviewer=reviewer, comment=comment)
+    append([correction], _feedback_dir(folder))
+    click.echo(f"recorded: {', '.join(correction.elements) or 'other matters'} / {correction.assessment}")
+
+
+@feedback.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True))
+@click.option("--reviewer", default="", help="Who corrects (when the lines do not say).")
+@click.option("--folder", type=click.Path(file_okay=False), default=None, help="Feedback folder.")
+@user_errors
+def feedback_import(source: str, reviewer: str, folder: str | None) -> None:
+    """Record corrections given as JSON lines with "text", "elements" and "assessment".
+
+    Example: analyser feedback import reviewed.jsonl --reviewer "A. Serikova"
+    """
+    import json
+
+    from analyser.errors import InputDataError
+    from analyser.feedback import append, make_correction
+    from analyser.language import detect_language
+
+    corrections = []
+    for n, line in enumerate(Path(source).read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            corrections.append(make_correction(
+                obj["text"], obj.get("lang") or detect_language(obj["text"], default="ru"), obj.get("elements", []),
+                obj["assessment"], reviewer=obj.get("reviewer", reviewer), comment=obj.get("comment", ""),
+                document_sha256=obj.get("document_sha256", ""), model_version=obj.get("model_version", ""),
+            ))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputDataError(f"{source}:{n}: not a correction ({type(exc).__name__}: {exc})") from None
+        except InputDataError as exc:
+            raise InputDataError(f"{source}:{n}: {exc}") from None
+    click.echo(f"{append(corrections, _feedback_dir(folder))} corrections recorded")
+
+
+@feedback.command("conflicts")
+@click.option("--folder", type=click.Path(file_okay=False), default=None, help="Feedback folder.")
+@user_errors
+def feedback_conflicts(folder: str | None) -> None:
+    """List clauses that reviewers labelled differently, for a lawyer to settle.
+
+    Example: analyser feedback conflicts
+    """
+    from analyser.feedback import merge, read_all
+
+    merged = merge(read_all(_feedback_dir(folder)))
+    for group in merged.conflicts:
+        click.echo(f"- {group[0].text[:100]}")
+        for c in group:
+            click.echo(f"    {c.reviewer or '?'} {c.at}: {', '.join(c.elements) or 'other'} / {c.assessment}")
+    click.echo(f"{len(merged.agreed)} agreed, {len(merged.conflicts)} in conflict")
 
 
 @cli.group()
