@@ -9,7 +9,7 @@ import streamlit as st
 from analyser.errors import AnalyserError
 from analyser.library import DEFAULT_LIBRARY
 from analyser.pipeline import Resources, load_resources
-from analyser.ui import analysis, compare_page, library_page
+from analyser.ui import analysis, compare_page, library_page, review
 from analyser.ui.i18n import UI_LANGUAGES
 from analyser.ui.state import lang, t
 
@@ -34,7 +34,7 @@ def library_version() -> str:
 st.set_page_config(page_title="Agreement analyser", page_icon="📑", layout="wide")
 st.sidebar.selectbox("Тіл · Язык · Language", list(UI_LANGUAGES), format_func=UI_LANGUAGES.get, key="ui_lang")
 st.sidebar.title(t("app_title"))
-PAGES = ["analyse", "compare", "library"]
+PAGES = ["analyse", "compare", "review", "library"]
 # Widgets whose labels are translated get the language in their key, so switching language
 # redraws them; the chosen page survives the switch through "page_id".
 labels = [t(f"nav_{p}") for p in PAGES]
@@ -47,6 +47,8 @@ try:
         analysis.page(res)
     elif page == "compare":
         compare_page.page(res)
+    elif page == "review":
+        review.page(res)
     else:
         library_page.page(LIBRARY, on_change=lambda: None)
 except AnalyserError as exc:

@@ -29,7 +29,8 @@ def main() -> None:
             page.get_by_role("tab", name=tab).click()
             page.wait_for_timeout(1500)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
-        for label, name in (("Сравнение редакций", "compare"), ("Библиотека положений", "library")):
+        for label, name in (("Очередь проверки", "review"), ("Сравнение редакций", "compare"),
+                            ("Библиотека положений", "library")):
             page.get_by_text(label, exact=True).click()
             page.wait_for_timeout(2500)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)

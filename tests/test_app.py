@@ -181,3 +181,29 @@ def test_no_interface_text_is_hard_coded_in_the_pages():
         shown = re.findall(r"st\.(?:title|header|subheader|write|caption|button|success|info|warning)\(\s*\"([^\"]+)\"",
                            source)
         assert not [s for s in shown if re.search(r"[A-Za-zА-Яа-я]{3}", s)], f"{path.name}: {shown}"
+
+
+@pytest.mark.slow
+def test_a_correction_in_the_app_lands_in_feedback_with_provenance(monkeypatch, tmp_path):
+    from analyser.feedback import read_all
+
+    monkeypatch.setenv("ANALYSER_FEEDBACK", str(tmp_path / "feedback"))
+    at = pick_sample(start(monkeypatch), "ru_school_astana.docx")
+    at.text_input(key="reviewer").input("Юрист профсоюза").run()
+    first = next(w.key for w in at.multiselect if w.key and w.key.startswith("fb_"))
+    clause_key = first.removesuffix("_elements")
+    at.multiselect(key=first).set_value(["rd_no_response_duty"]).run()
+    at.radio(key=f"{clause_key}_assessment").set_value("adverse").run()
+    at.button(key=f"{clause_key}_save").click().run()
+    assert not at.exception and any("исправление сохранено" in s.value for s in at.success)
+    (stored,) = read_all(tmp_path / "feedback")
+    assert stored.elements == ("rd_no_response_duty",) and stored.assessment == "adverse"
+    assert stored.reviewer == "Юрист профсоюза" and len(stored.document_sha256) == 64 and stored.model_version
+    assert set(stored.predicted) == {"topics", "elements", "assessment"}
+
+    at.sidebar.radio(key="page_ru").set_value("Очередь проверки").run()
+    assert not at.exception
+    assert "Очередь проверки" in [x.value for x in at.title]
+    accept = next(b for b in at.button if b.key and b.key.startswith("review_") and b.key.endswith("_accept"))
+    accept.click().run()
+    assert len(read_all(tmp_path / "feedback")) == 2

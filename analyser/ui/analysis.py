@@ -125,7 +125,10 @@ def _clause_html(item: Any) -> str:
             f"{', p. ' + str(c.page) if c.page else ''})</small> {chips}<br>{_highlight(c.text, item.evidence)}</div>")
 
 
-def document_view(report: Report) -> None:
+def document_view(report: Report, resources: Resources) -> None:
+    from analyser.ui.review import correction_form, reviewer_box
+
+    reviewer_box()
     only = st.toggle(t("show_only_on_topic"), value=False, key="only_on_topic")
     items = [c for c in report.labelled if c.elements or not only]
     by_id = {c.clause.id: c for c in report.labelled}
@@ -151,6 +154,8 @@ def document_view(report: Report) -> None:
                 for m in item.matches:
                     st.caption(f"{m.element} · {m.kind} · {t('similarity')} {m.similarity:.2f}")
                     st.write(m.text)
+        if c.lang_supported:
+            correction_form(item, report, resources, key=f"fb_{c.id}")
 
 
 def proposals(report: Report) -> None:
@@ -216,7 +221,7 @@ def page(resources: Resources) -> None:
     with tabs[0]:
         overview(report, resources)
     with tabs[1]:
-        document_view(report)
+        document_view(report, resources)
     with tabs[2]:
         proposals(report)
     with tabs[3]:
