@@ -165,10 +165,15 @@ def _local(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dic
                 deaths[job] = deaths.get(job, 0) + 1
                 if deaths[job] >= 2 and job in pending:
                     pending.remove(job)
-                    yield {"document": {"sha256": job[1], "path": job[0], "name": Path(job[0]).name,
-                                        "model_version": _model_version_cached(),
-                                        "library_version": _library_version_cached(),
-                                        "error": f"{Path(job[0]).name}: the worker analysing it died twice."}}
+                    yield _error_result(job, f"{Path(job[0]).name}: the worker analysing it died twice.")
+
+
+def _error_result(job: tuple[str, str], message: str) -> dict[str, Any]:
+    """An error row for a file whose worker never returned a result."""
+    path, sha = job
+    return {"document": {"sha256": sha, "path": path, "name": Path(path).name,
+                         "model_version": _model_version_cached(), "library_version": _library_version_cached(),
+                         "error": message}}
 
 
 def _dask(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dict[str, Any]]:
@@ -182,12 +187,9 @@ def _dask(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dict
             try:
                 yield future.result()
             except Exception as exc:  # a worker killed by the file (KilledWorker) or lost: an error row
-                path, sha = jobs_by_key[future.key]
-                yield {"document": {"sha256": sha, "path": path, "name": Path(path).name,
-                                    "model_version": _model_version_cached(),
-                                    "library_version": _library_version_cached(),
-                                    "error": f"{Path(path).name}: the cluster could not analyse it "
-                                             f"({type(exc).__name__})."}}
+                job = jobs_by_key[future.key]
+                yield _error_result(job, f"{Path(job[0]).name}: the cluster could not analyse it "
+                                         f"({type(exc).__name__}).")
 
 
 def score(paths: Iterable[str], db_path: str | Path, settings: BatchSettings = BatchSettings(),

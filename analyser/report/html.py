@@ -30,7 +30,8 @@ mark{background:#ffe082} .meta{color:#666;font-size:.8rem}
 """
 
 
-def _mark(text: str, words: tuple[str, ...]) -> str:
+def mark_words(text: str, words: tuple[str, ...]) -> str:
+    """HTML of `text` with the evidence `words` in <mark>."""
     escaped = html.escape(text)
     for word in sorted(words, key=len, reverse=True):
         pattern = re.compile(rf"(?<![\w>]){re.escape(html.escape(word))}(?!\w)", re.IGNORECASE)
@@ -69,6 +70,6 @@ def render_html(report: Report) -> bytes:
         parts.append(f"<div class='clause' style='background:{ASSESSMENT_COLOURS[item.assessment]}'>"
                      f"<div class='meta'>{html.escape(c.number or '')} {html.escape(' › '.join(c.section))} · "
                      f"p. {c.page or '?'} · {c.lang} · {item.assessment}</div>{chips}"
-                     f"<div>{_mark(c.text, item.evidence)}</div></div>")
+                     f"<div>{mark_words(c.text, item.evidence)}</div></div>")
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")

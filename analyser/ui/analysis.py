@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from analyser.ingest import ReadSettings, read_bytes
 from analyser.model import Report
 from analyser.pipeline import Resources, analyse_document
 from analyser.report import ReportFormat, render
+from analyser.report.html import mark_words
 from analyser.report.proposals import render_proposals
 from analyser.ui.state import lang, reports, t
 
@@ -108,21 +108,13 @@ def gap_table_html(gaps: list[Any], numbers: dict[str, str], language: str, name
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _highlight(text: str, words: tuple[str, ...]) -> str:
-    escaped = html.escape(text)
-    for word in sorted(words, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w>]){re.escape(html.escape(word))}(?!\w)", re.IGNORECASE)
-        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-    return escaped.replace("\n", "<br>")
-
-
 def _clause_html(item: Any) -> str:
     c = item.clause
     chips = " ".join(f"<span style='background:#e3f2fd;border-radius:4px;padding:0 4px;font-size:0.8em'>"
                      f"{html.escape(e)}</span>" for e in item.elements)
     return (f"<div style='background:{ASSESSMENT_COLOURS[item.assessment]};padding:6px 10px;margin:4px 0;"
             f"border-radius:4px'><b>{html.escape(c.number)}</b> <small>({t('assessment_' + item.assessment)}"
-            f"{', p. ' + str(c.page) if c.page else ''})</small> {chips}<br>{_highlight(c.text, item.evidence)}</div>")
+            f"{', p. ' + str(c.page) if c.page else ''})</small> {chips}<br>{mark_words(c.text, item.evidence)}</div>")
 
 
 def document_view(report: Report, resources: Resources) -> None:
