@@ -113,3 +113,27 @@ def test_two_workers_and_a_dask_cluster_agree_with_one_worker(folder, tmp_path):
         score([str(folder)], dask, BatchSettings(scheduler=cluster.scheduler_address))
     pd.testing.assert_frame_equal(statuses(two), statuses(one))
     pd.testing.assert_frame_equal(statuses(dask), statuses(one))
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_loses_nothing(folder, tmp_path):
+    import psutil
+
+    reference = tmp_path / "reference.sqlite"
+    score([str(folder)], reference, BatchSettings(workers=1))
+    db = tmp_path / "killed-worker.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "analyser", "score", str(folder), "--db", str(db), "--workers",
+                             "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(proc.pid)
+    deadline = time.time() + 120
+    killed = False
+    while time.time() < deadline and not killed:
+        workers = [c for c in parent.children(recursive=True) if "python" in c.name().lower()]
+        if workers:
+            time.sleep(1.5)  # let it get into a document
+            workers[0].kill()
+            killed = True
+        time.sleep(0.1)
+    assert killed
+    proc.wait(timeout=300)
+    pd.testing.assert_frame_equal(statuses(db), statuses(reference))
