@@ -319,6 +319,13 @@ def _finish(raw: list[dict[str, object]], doc_lang: str, settings: SegmentSettin
     return clauses
 
 
+def _language_sample(blocks: tuple[Block, ...], size: int = 24) -> list[Block]:
+    """Up to `size` blocks spread over the document, preferring ones long enough to tell a language."""
+    long = [b for b in blocks if len(b.text) >= 60] or list(blocks)
+    step = max(1, len(long) // size)
+    return long[::step][:size]
+
+
 def segment(document: Document, settings: SegmentSettings = SegmentSettings()) -> Segmentation:
     """Split a document into clauses with section paths, numbers, pages and languages.
 
@@ -327,8 +334,7 @@ def segment(document: Document, settings: SegmentSettings = SegmentSettings()) -
     paired across the columns.
     """
     lines = [_classify(b, settings) for b in document.blocks]
-    step = max(1, len(document.blocks) // 60)
-    doc_lang = majority_language([detect_language(b.text) for b in document.blocks[::step]])
+    doc_lang = majority_language([detect_language(b.text) for b in _language_sample(document.blocks)])
     builders: dict[int, _Builder] = {}
     row_of: dict[int, str] = {}
     for line in lines:
