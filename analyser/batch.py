@@ -129,6 +129,17 @@ def score_one(path: str, sha256: str, limit_mb: int = 50, timeout_s: int = 300) 
     }
 
 
+def _worker_init() -> None:
+    """Workers die with the process that started them (Linux), so a killed run leaves no orphans."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+
 def _submit(pool: ProcessPoolExecutor, in_flight: dict[Future[dict[str, Any]], tuple[str, str]],
             job: tuple[str, str] | None, settings: BatchSettings) -> None:
     if job is not None:
@@ -147,7 +158,7 @@ def _local(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dic
     while pending:
         in_flight: dict[Future[dict[str, Any]], tuple[str, str]] = {}
         try:
-            with ProcessPoolExecutor(max_workers=settings.workers) as pool:
+            with ProcessPoolExecutor(max_workers=settings.workers, initializer=_worker_init) as pool:
                 queue = iter(list(pending))
                 for _ in range(settings.workers * 2):
                     _submit(pool, in_flight, next(queue, None), settings)

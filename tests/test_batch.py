@@ -91,8 +91,13 @@ def test_resume_after_kill_gives_the_same_results(folder, tmp_path):
                 if con.execute("SELECT count(*) FROM documents").fetchone()[0] >= 1:
                     break
         time.sleep(0.2)
+    import psutil
+
+    workers = psutil.Process(proc.pid).children(recursive=True)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    _, alive = psutil.wait_procs(workers, timeout=20)
+    assert not alive, "worker processes outlived the killed run"
     with sqlite3.connect(db) as con:
         partial = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         orphans = con.execute("SELECT count(*) FROM elements WHERE document_id NOT IN (SELECT id FROM documents)")
