@@ -11,6 +11,7 @@ from pathlib import Path
 from analyser.classify import MODELS_DIR, Models, label_clauses, load_models
 from analyser.gaps import find_gaps, score
 from analyser.ingest import ReadSettings, read_bytes, read_document
+from analyser.ingest.settings import Progress, no_progress
 from analyser.library import DEFAULT_LIBRARY, ClauseLibrary, load_library
 from analyser.matching import LibraryMatcher
 from analyser.model import Document, Report
@@ -35,9 +36,12 @@ def load_resources(models_dir: str | Path = MODELS_DIR, library_dir: str | Path 
 
 
 def analyse_document(document: Document, resources: Resources, evidence: bool = True,
-                     segment_settings: SegmentSettings = SegmentSettings()) -> Report:
-    """A read document -> clauses -> labels -> gaps -> Report."""
+                     segment_settings: SegmentSettings = SegmentSettings(),
+                     progress: Progress = no_progress) -> Report:
+    """A read document -> clauses -> labels -> gaps -> Report (stages reported to `progress`)."""
+    progress("segmenting", 0, 1)
     segmentation = segment(document, segment_settings)
+    progress("classifying", 0, len(segmentation.clauses))
     labelled = label_clauses(list(segmentation.clauses), resources.models,
                              resources.matcher if evidence else None, evidence=evidence)
     language = segmentation.language or "ru"

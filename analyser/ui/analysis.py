@@ -50,11 +50,12 @@ def analysed(name: str, data: bytes, resources: Resources) -> Report | None:
             if stage == "ocr":
                 status.update(label=t("stage_ocr", done=done, total=total))
                 bar.progress(done / max(total, 1))
+            elif stage in ("segmenting", "classifying"):
+                status.update(label=t(f"stage_{stage}"))
 
         try:
             document = read_bytes(name, data, ReadSettings(max_bytes=MAX_MB * 1024 * 1024, progress=progress))
-            status.update(label=t("stage_classifying"))
-            report = analyse_document(document, resources)
+            report = analyse_document(document, resources, progress=progress)
         except AnalyserError as exc:
             status.update(label=t("error_prefix"), state="error")
             st.error(str(exc))
