@@ -172,3 +172,17 @@ def test_bilingual_pdf_table_gives_paired_clauses_across_page_breaks():
         if clause.pair:
             partner = by_id[clause.pair]
             assert {clause.lang, partner.lang} == {"kk", "ru"} and clause.number == partner.number
+
+
+def test_a_bold_title_in_mixed_case_is_a_heading_not_part_of_the_preamble(built):
+    from analyser.docx_build import DocxBuilder
+
+    b = DocxBuilder()
+    b.paragraph("КОЛЛЕКТИВНЫЙ ДОГОВОР коммунального государственного учреждения «Школа № 5» на 2026–2029 годы",
+                bold=True)
+    b.paragraph("Настоящий договор заключён между работодателем и работниками школы.")
+    b.paragraph("Работодатель обязуется соблюдать условия договора.", bold=True)
+    clauses = clauses_of(b.save(built / "bold_title.docx"))
+    assert clauses[0].text == "Настоящий договор заключён между работодателем и работниками школы."
+    assert clauses[0].section[0].startswith("КОЛЛЕКТИВНЫЙ ДОГОВОР коммунального")
+    assert clauses[-1].text == "Работодатель обязуется соблюдать условия договора."  # bold, but a sentence

@@ -106,6 +106,8 @@ class _Walker:
         if heading and kind == BlockKind.PARAGRAPH:
             kind = BlockKind.HEADING
             level = int(heading.group(2) or 0) if level is None else level
+        elif kind == BlockKind.PARAGRAPH and not number and _bold_title(p, text):
+            kind, level = BlockKind.HEADING, 1  # a title typed in bold, without a heading style
         if text:
             self.revised += bool(flags["revised"])
             self.add(text, kind=kind, style=style, number=number, level=level,
@@ -167,6 +169,20 @@ def _collect(el: etree._Element, parts: list[str], flags: dict[str, object]) -> 
             parts.append("-")
         else:
             _collect(child, parts, flags)
+
+
+def _bold_title(p: etree._Element, text: str) -> bool:
+    """Every run with text is bold and the line reads as a title (short, no closing punctuation)."""
+    if not text or len(text) > 200 or text.rstrip()[-1:] in ".;:,":
+        return False
+    runs = [r for r in p.iter(w("r")) if r.find(w("t")) is not None and (r.findtext(w("t")) or "").strip()]
+    if not runs:
+        return False
+    for run in runs:
+        bold = run.find(f"{w('rPr')}/{w('b')}")
+        if bold is None or bold.get(w("val")) in ("0", "false"):
+            return False
+    return True
 
 
 def _tidy(text: str) -> str:
