@@ -33,6 +33,7 @@ class BatchSettings:
     limit_mb: int = 50
     timeout_s: int = 300
     scheduler: str = ""  # tcp://host:port of a Dask scheduler; empty: local processes
+    memory_mb: int = 4096  # address-space cap of each local worker: a decompression bomb fails, not the machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +130,14 @@ def score_one(path: str, sha256: str, limit_mb: int = 50, timeout_s: int = 300) 
     }
 
 
-def _worker_init() -> None:
-    """Workers die with the process that started them (Linux), so a killed run leaves no orphans."""
+def _worker_init(memory_mb: int = 0) -> None:
+    """Workers die with the process that started them (Linux), so a killed run leaves no orphans, and
+    may not take more than `memory_mb` of address space: a hostile file costs one error row."""
+    if memory_mb and hasattr(os, "getpid"):
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -158,7 +165,8 @@ def _local(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dic
     while pending:
         in_flight: dict[Future[dict[str, Any]], tuple[str, str]] = {}
         try:
-            with ProcessPoolExecutor(max_workers=settings.workers, initializer=_worker_init) as pool:
+            with ProcessPoolExecutor(max_workers=settings.workers, initializer=_worker_init,
+                                     initargs=(settings.memory_mb,)) as pool:
                 queue = iter(list(pending))
                 for _ in range(settings.workers * 2):
                     _submit(pool, in_flight, next(queue, None), settings)

@@ -147,15 +147,21 @@ def classify(source: str, out: str, skip_bad: bool, models_dir: str | None) -> N
     from analyser.errors import InputDataError
     from analyser.language import detect_language
 
-    stream = click.open_file(source, "r", encoding="utf-8-sig")
+    stream = click.open_file(source, "rb")
     rows: list[dict[str, Any]] = []
-    for n, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
+    for n, raw in enumerate(stream, 1):
         problem = ""
         try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError:
+            line, problem = "", "not UTF-8 text"
+        if not line.strip() and not problem:
+            continue
+        try:
+            obj = json.loads(line) if not problem else None
+            if problem:
+                pass
+            elif not isinstance(obj, dict):
                 problem = "not a JSON object"
             elif not isinstance(obj.get("text"), str) or not obj["text"].strip():
                 problem = 'no "text" field with text in it'

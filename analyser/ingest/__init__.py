@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,6 +96,25 @@ def _what(data: bytes) -> str:
     return "something else"
 
 
+def _inflate_within_limit(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+                          settings: ReadSettings) -> None:
+    """Decompress every part in chunks, counting real bytes: a zip may lie about its sizes."""
+    total = 0
+    for info in infos:
+        try:
+            with archive.open(info) as handle:
+                while chunk := handle.read(1 << 20):
+                    total += len(chunk)
+                    if total > settings.max_unzipped_bytes:
+                        raise DocumentLoadError(
+                            path, f"the .docx expands to more than {settings.max_unzipped_bytes // (1024 * 1024)} "
+                                  "MB when unpacked (a zip bomb?).",
+                        )
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError):
+            raise DocumentLoadError(path, "the Word file is damaged (a part cannot be unpacked).",
+                                    "Open it in Word and save it again as .docx.") from None
+
+
 def check_docx_zip(path: Path, data: bytes, settings: ReadSettings) -> None:
     """Refuse .docx packages that are broken, hostile or not Word documents."""
     try:
@@ -115,6 +135,7 @@ def check_docx_zip(path: Path, data: bytes, settings: ReadSettings) -> None:
             path, f"the .docx expands to {total // (1024 * 1024)} MB when unpacked, "
                   f"over the limit of {settings.max_unzipped_bytes // (1024 * 1024)} MB (a zip bomb?).",
         )
+    _inflate_within_limit(path, archive, infos, settings)
     if "word/document.xml" not in names:
         raise DocumentLoadError(path, "the file is a zip archive but not a Word document.",
                                 "Upload a .docx saved by Word or LibreOffice.")

@@ -9,6 +9,7 @@ startOverride starts its own count, and a higher level resets the deeper ones.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -23,6 +24,13 @@ def w(tag: str) -> str:
 
 def _val(el: etree._Element | None, attr: str = "val") -> str | None:
     return None if el is None else el.get(w(attr))
+
+
+def level_number(value: str | None) -> int:
+    """A list level as Word allows it (0-8); anything else (text, huge numbers) is level 0 or 8."""
+    if value is None or not re.fullmatch(r"-?\d{1,6}", value.strip()):
+        return 0
+    return min(8, max(0, int(value)))
 
 
 RUSSIAN_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
@@ -105,7 +113,7 @@ class Numbering:
             aid = _val(absn, "abstractNumId") or ""
             levels = {}
             for lvl in absn.iter(w("lvl")):
-                ilvl = int(_val(lvl, "ilvl") or 0)
+                ilvl = level_number(_val(lvl, "ilvl"))
                 levels[ilvl] = _parse_level(lvl)
             numbering.abstract[aid] = levels
         for num in root.iter(w("num")):
@@ -114,7 +122,7 @@ class Numbering:
             starts: dict[int, int] = {}
             replaced: dict[int, Level] = {}
             for override in num.iter(w("lvlOverride")):
-                ilvl = int(_val(override, "ilvl") or 0)
+                ilvl = level_number(_val(override, "ilvl"))
                 start = _val(override.find(w("startOverride")))
                 if start and start.isdigit():
                     starts[ilvl] = int(start)

@@ -17,7 +17,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from analyser.errors import DocumentLoadError
-from analyser.ingest.docx_numbering import Numbering, w
+from analyser.ingest.docx_numbering import Numbering, level_number, w
 from analyser.language import detect_language
 from analyser.model import Block, BlockKind, Document
 
@@ -52,7 +52,7 @@ class _Styles:
                 ilvl = num_pr.find(w("ilvl"))
                 styles.num[sid] = (
                     nid.get(w("val")) if nid is not None else None,
-                    int(ilvl.get(w("val")) or 0) if ilvl is not None else None,
+                    level_number(ilvl.get(w("val"))) if ilvl is not None else None,
                 )
         return styles
 
@@ -123,7 +123,7 @@ class _Walker:
         if num_pr is not None:
             nid_el, ilvl_el = num_pr.find(w("numId")), num_pr.find(w("ilvl"))
             nid = nid_el.get(w("val")) if nid_el is not None else None
-            ilvl = int(ilvl_el.get(w("val")) or 0) if ilvl_el is not None else None
+            ilvl = level_number(ilvl_el.get(w("val"))) if ilvl_el is not None else None
         if nid is None:
             nid, style_lvl = self.styles.numbering(style_id)
             ilvl = ilvl if ilvl is not None else style_lvl
@@ -186,8 +186,10 @@ def _bold_title(p: etree._Element, text: str) -> bool:
 
 
 def _tidy(text: str) -> str:
+    """Soft hyphens out, runs of spaces to one, spaces around line breaks gone (linear time)."""
     text = text.replace("\u00ad", "").replace("\u00a0", " ")
-    return re.sub(r"[ \t]+", " ", re.sub(r"\s*\n\s*", "\n", text)).strip()
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line).strip()
 
 
 def _style_id(p: etree._Element) -> str:
@@ -223,6 +225,9 @@ def read_docx(path: Path, data: bytes, sha256: str) -> Document:
             path, f"the Word file is damaged and cannot be opened ({type(exc).__name__}).",
             "Open it in Word and save it again as .docx.",
         ) from None
+    if document.element.tag != w("document") or document.element.find(w("body")) is None:
+        raise DocumentLoadError(path, "the Word file has no document body (a damaged or foreign package).",
+                                "Open it in Word and save it again as .docx.")
     numbering_root = None
     for rel in document.part.rels.values():
         if rel.reltype == RT.NUMBERING and not rel.is_external:

@@ -170,7 +170,8 @@ def _is_contents_line(raw: str) -> bool:
     end = raw.rstrip()[-1:]
     if not (end.isdigit() or "...." in raw or "…" in raw or ". . ." in raw or "____" in raw):
         return False  # cheap pre-check: most lines are neither leaders nor end in a page number
-    return bool(DOTTED_LEADER.search(raw) or TRAILING_PAGE_REF.search(raw))
+    tail = raw[-200:]  # both patterns end at the line's end: a long line is searched only at its tail
+    return bool(DOTTED_LEADER.search(tail) or TRAILING_PAGE_REF.search(tail))
 
 
 def is_contents_page(raw_lines: list[str], settings: LineSettings = LineSettings()) -> bool:
@@ -200,7 +201,7 @@ def drop_contents_lines(raw_lines: list[str], min_run: int = 3) -> list[str]:
     """
     titles = [_is_contents_title(x) for x in raw_lines]
     flags = [t or _is_contents_line(x) for x, t in zip(raw_lines, titles)]
-    drop = [t or bool(DOTTED_LEADER.search(x)) for x, t in zip(raw_lines, titles)]
+    drop = [t or bool(DOTTED_LEADER.search(x[-200:])) for x, t in zip(raw_lines, titles)]
     i = 0
     while i < len(raw_lines):
         if not flags[i]:

@@ -36,15 +36,24 @@ def read_pdf(path: Path, data: bytes, sha256: str, settings: ReadSettings) -> Do
         pages: list[list[str]] = []
         scanned: list[int] = []
         sides: list[tuple[str, str]] = []  # left and right text of two-column pages
+        broken: list[int] = []
         for i in range(count):
             settings.progress("reading", i + 1, count)
-            text, columns = _page_text(pdf[i])
+            try:
+                text, columns = _page_text(pdf[i])
+            except pdfium.PdfiumError:  # a damaged page (e.g. a page tree that loops): skip it, say so
+                broken.append(i + 1)
+                pages.append([])
+                continue
             if columns:
                 sides.append(columns)
             if not _has_text(text, settings.min_text_chars_per_page):
                 scanned.append(i)
             pages.append(text.splitlines())
-        warnings: list[str] = []
+        if len(broken) == count:
+            raise DocumentLoadError(path, "the PDF is damaged: none of its pages can be read.",
+                                    "Export it again from the program that made it.")
+        warnings: list[str] = [f"page {n}: damaged, skipped" for n in broken]
         used_ocr = False
         if scanned and len(scanned) >= max(1, count // 2):
             for i, lines in ocr_pages(path, pdf, scanned, settings).items():

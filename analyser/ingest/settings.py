@@ -24,6 +24,7 @@ class ReadSettings:
     ocr_languages: str = "rus+kaz+eng"
     ocr_dpi: int = 300
     ocr_workers: int = 2
+    max_ocr_pages: int = 300  # a scan longer than this is refused (OCR takes ~2-3 s a page)
     min_text_chars_per_page: int = 25  # below this a PDF page counts as a scan
     convert_timeout_s: int = 120  # LibreOffice conversion of .doc/.rtf/.odt
     progress: Progress = no_progress

@@ -68,10 +68,37 @@ BLOCK_TAGS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", 
               "section", "article", "blockquote", "dd", "dt", "pre", "title")
 
 
+MAX_HTML_DEPTH = 400
+
+
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+# Elements that never nest or that HTML closes by itself: they do not count towards the depth.
+_FLAT = {b"br", b"img", b"hr", b"meta", b"link", b"input", b"p", b"li", b"td", b"th", b"tr", b"option",
+         b"dt", b"dd", b"col", b"wbr", b"source", b"area", b"base"}
+
+
+def _nesting_depth(data: bytes) -> int:
+    """Deepest nesting of container elements, from the tags alone (linear, nothing parsed)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(data):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _FLAT or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_HTML_DEPTH:
+                break
+    return deepest
+
+
 def read_html(path: Path, data: bytes, sha256: str) -> Document:
     """Read an .html agreement: one paragraph per block element, links-only lists dropped."""
     from bs4 import BeautifulSoup
 
+    if _nesting_depth(data) > MAX_HTML_DEPTH:
+        raise DocumentLoadError(path, f"the HTML is nested more than {MAX_HTML_DEPTH} levels deep and was refused.",
+                                "Save the agreement as .docx or .pdf.")
     soup = BeautifulSoup(data, "lxml")
     for tag in soup(HTML_DROP):
         tag.decompose()
