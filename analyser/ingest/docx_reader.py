@@ -232,9 +232,17 @@ def read_docx(path: Path, data: bytes, sha256: str) -> Document:
     for rel in document.part.rels.values():
         if rel.reltype == RT.NUMBERING and not rel.is_external:
             numbering_root = getattr(rel.target_part, "element", None)
-    walker = _Walker(Numbering.from_xml(numbering_root), _Styles.from_document(document))
+    try:
+        styles = _Styles.from_document(document)
+    except (AttributeError, KeyError, ValueError, TypeError):
+        styles = _Styles()  # a damaged styles part: read on without style names
+    walker = _Walker(Numbering.from_xml(numbering_root), styles)
     walker.rendered_breaks = document.element.body.find(f".//{w('lastRenderedPageBreak')}") is not None
-    walker.container(document.element.body, "body")
+    try:
+        walker.container(document.element.body, "body")
+    except (AttributeError, KeyError, ValueError, TypeError) as exc:
+        raise DocumentLoadError(path, f"the Word file is damaged ({type(exc).__name__} in its body).",
+                                "Open it in Word and save it again as .docx.") from None
     if not walker.blocks:
         raise DocumentLoadError(path, "the Word file contains no text.")
     warnings = []
