@@ -43,6 +43,19 @@ def statuses(db: Path) -> pd.DataFrame:
         drop=True)
 
 
+def reference_run(folder: Path, tmp_path: Path) -> Path:
+    """An uninterrupted one-worker run to compare interrupted runs with."""
+    reference = tmp_path / "reference.sqlite"
+    score([str(folder)], reference, BatchSettings(workers=1))
+    return reference
+
+
+def start_score(folder: Path, db: Path, workers: int) -> subprocess.Popen[bytes]:
+    """`analyser score` as a real process, to be killed by the test."""
+    return subprocess.Popen([sys.executable, "-m", "analyser", "score", str(folder), "--db", str(db), "--workers",
+                             str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def test_collect_files_walks_folders_and_globs(folder):
     names = sorted(p.name for p in collect_files([str(folder)]))
     assert names == ["broken.pdf", "copy_of_astana.docx", "empty.docx", "kk_school_shymkent.pdf",
@@ -79,11 +92,8 @@ def test_cli_run_with_good_bad_and_duplicate_files(folder, tmp_path):
 
 @pytest.mark.slow
 def test_resume_after_kill_gives_the_same_results(folder, tmp_path):
-    reference = tmp_path / "reference.sqlite"
-    score([str(folder)], reference, BatchSettings(workers=1))
-    db = tmp_path / "killed.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "analyser", "score", str(folder), "--db", str(db), "--workers",
-                             "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    reference, db = reference_run(folder, tmp_path), tmp_path / "killed.sqlite"
+    proc = start_score(folder, db, workers=1)
     deadline = time.time() + 240
     while time.time() < deadline:
         if db.exists():
@@ -124,11 +134,8 @@ def test_two_workers_and_a_dask_cluster_agree_with_one_worker(folder, tmp_path):
 def test_a_worker_killed_mid_run_loses_nothing(folder, tmp_path):
     import psutil
 
-    reference = tmp_path / "reference.sqlite"
-    score([str(folder)], reference, BatchSettings(workers=1))
-    db = tmp_path / "killed-worker.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "analyser", "score", str(folder), "--db", str(db), "--workers",
-                             "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    reference, db = reference_run(folder, tmp_path), tmp_path / "killed-worker.sqlite"
+    proc = start_score(folder, db, workers=2)
     parent = psutil.Process(proc.pid)
     deadline = time.time() + 120
     killed = False
