@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from analyser.errors import InputDataError
 from analyser.taxonomy import ASSESSMENTS, Taxonomy, load_taxonomy
@@ -61,18 +62,24 @@ def check_record(obj: object, taxonomy: Taxonomy) -> str:
     return ""
 
 
-def read_jsonl(path: Path, taxonomy: Taxonomy | None = None) -> list[LabelledText]:
-    """Labelled clauses of one file; a bad line raises InputDataError naming file and line."""
+def checked_lines(path: Path, taxonomy: Taxonomy | None = None) -> Iterator[tuple[int, Any, str]]:
+    """(line number, object, problem or '') for every non-empty line of a labelled-clause file."""
     taxonomy = taxonomy or load_taxonomy()
-    out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputDataError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-        problem = check_record(obj, taxonomy)
+            yield n, None, f"not valid JSON ({exc.msg})"
+            continue
+        yield n, obj, check_record(obj, taxonomy)
+
+
+def read_jsonl(path: Path, taxonomy: Taxonomy | None = None) -> list[LabelledText]:
+    """Labelled clauses of one file; a bad line raises InputDataError naming file and line."""
+    out = []
+    for n, obj, problem in checked_lines(path, taxonomy):
         if problem:
             raise InputDataError(f"{path}:{n}: {problem}")
         out.append(LabelledText(

@@ -1,36 +1,25 @@
 """Check a labelled-clause JSONL file written by hand: format, label ids, counts per element.
 
 Usage: .venv/bin/python corpora/check_clauses.py corpora/clauses/FILE.jsonl [...]
-The rules are analyser.corpus.check_record, the same that training and the tests apply.
+The rules are analyser.corpus.check_record (through checked_lines), the same that training and the tests apply.
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyser.corpus import check_record
-from analyser.taxonomy import load_taxonomy
+from analyser.corpus import checked_lines
 
 
 def check(path: Path) -> tuple[list[str], Counter[tuple[str, str]], Counter[str]]:
-    taxonomy = load_taxonomy()
     problems: list[str] = []
     counts: Counter[tuple[str, str]] = Counter()
     other: Counter[str] = Counter()
     ids: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:{n}: not JSON ({exc})")
-            continue
-        problem = check_record(obj, taxonomy)
+    for n, obj, problem in checked_lines(path):
         if problem:
             problems.append(f"{path}:{n}: {problem}")
             continue
