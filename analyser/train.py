@@ -49,7 +49,7 @@ def build_features() -> ColumnTransformer:
     ])
 
 
-def build_classifier(multilabel: bool, c: float = 8.0) -> Any:
+def build_classifier(multilabel: bool, c: float = 16.0) -> Any:
     """One-vs-rest logistic regression for the label sets, multinomial for the assessment."""
     if multilabel:
         return OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", max_iter=3000,
@@ -57,7 +57,7 @@ def build_classifier(multilabel: bool, c: float = 8.0) -> Any:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
 
 
-def build_pipeline(multilabel: bool, c: float = 8.0) -> Pipeline:
+def build_pipeline(multilabel: bool, c: float = 16.0) -> Pipeline:
     """Vectoriser -> linear classifier, plain scikit-learn (skops loads it without a trust list)."""
     return Pipeline([("features", build_features()), ("clf", build_classifier(multilabel, c))])
 
