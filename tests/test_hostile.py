@@ -149,8 +149,12 @@ class TestDocxZip:
         extra = {"word/m.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 200}
         docm = hostile.minimal_docx(doc, extra, content_types=hostile.CONTENT_TYPES.replace(main, macro_main)
                                     .replace("</Types>", vba))
-        with pytest.raises(DocumentLoadError):
+        with pytest.raises(DocumentLoadError, match="contains macros"):
             read_bytes("renamed.docx", docm)
+        # the content type alone says "macro-enabled": refused the same way, not as "damaged"
+        typed_only = hostile.minimal_docx(doc, content_types=hostile.CONTENT_TYPES.replace(main, macro_main))
+        with pytest.raises(DocumentLoadError, match="contains macros"):
+            read_bytes("typed.docx", typed_only)
         # with a plain main part the macro part is never even opened: read harmlessly, as text
         plain = hostile.minimal_docx(doc, extra, content_types=hostile.CONTENT_TYPES.replace("</Types>", vba))
         assert "Работодатель обязуется" in body_text("renamed.docx", plain)
