@@ -133,18 +133,13 @@ def score_one(path: str, sha256: str, limit_mb: int = 50, timeout_s: int = 300) 
 def _worker_init(memory_mb: int = 0) -> None:
     """Workers die with the process that started them (Linux), so a killed run leaves no orphans, and
     may not take more than `memory_mb` of address space: a hostile file costs one error row."""
-    if memory_mb and hasattr(os, "getpid"):
-        import resource
+    from analyser.process_limits import cap_address_space, die_with_parent, no_core_files
 
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        parent = os.getppid()
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
+    parent = os.getppid()
+    if memory_mb:
+        cap_address_space(memory_mb * 1024 * 1024)
+        no_core_files()
+    die_with_parent(parent)
 
 
 def _submit(pool: ProcessPoolExecutor, in_flight: dict[Future[dict[str, Any]], tuple[str, str]],
@@ -156,12 +151,13 @@ def _submit(pool: ProcessPoolExecutor, in_flight: dict[Future[dict[str, Any]], t
 def _local(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dict[str, Any]]:
     """Results from a pool of worker processes.
 
-    A worker that dies (killed, out of memory) breaks the pool: a new pool
-    takes the files still pending. A file in flight at two such deaths is
-    recorded as an error, so one poisonous file cannot stop the run.
+    A worker that dies (killed, out of memory) breaks the pool, and every file in flight at that moment is
+    a suspect: the suspects are scored one at a time in a worker of their own, so that a death there is
+    the file's own and becomes its error row; the innocent ones are scored. (Counting the deaths of files
+    that shared a pool went wrong both ways: a good file that flew with a bomb twice became an error, and
+    the file whose result raised was never counted, so a bomb was retried for ever.)
     """
     pending = list(jobs)
-    deaths: dict[tuple[str, str], int] = {}
     while pending:
         in_flight: dict[Future[dict[str, Any]], tuple[str, str]] = {}
         try:
@@ -173,18 +169,33 @@ def _local(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dic
                 while in_flight:
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
-                        job = in_flight.pop(future)
                         result = future.result()
+                        job = in_flight.pop(future)
                         pending.remove(job)
                         yield result
                         _submit(pool, in_flight, next(queue, None), settings)
         except BrokenProcessPool:
-            print("a worker process died; new workers take the remaining files", file=sys.stderr)
-            for job in in_flight.values():
-                deaths[job] = deaths.get(job, 0) + 1
-                if deaths[job] >= 2 and job in pending:
-                    pending.remove(job)
-                    yield _error_result(job, f"{Path(job[0]).name}: the worker analysing it died twice.")
+            print("a worker process died; the files it may have had are retried one at a time", file=sys.stderr)
+            suspects = list(in_flight.values())
+            for job in suspects:
+                pending.remove(job)
+            yield from _one_at_a_time(suspects, settings)
+
+
+def _one_at_a_time(jobs: list[tuple[str, str]], settings: BatchSettings) -> Iterator[dict[str, Any]]:
+    """Results of `jobs` scored one after the other in a single worker: a death is the running file's."""
+    queue = list(jobs)
+    while queue:
+        try:
+            with ProcessPoolExecutor(max_workers=1, initializer=_worker_init, initargs=(settings.memory_mb,)) as pool:
+                while queue:
+                    path, sha = queue[0]
+                    result = pool.submit(score_one, path, sha, settings.limit_mb, settings.timeout_s).result()
+                    queue.pop(0)
+                    yield result
+        except BrokenProcessPool:
+            job = queue.pop(0)
+            yield _error_result(job, f"{Path(job[0]).name}: the worker analysing it died twice.")
 
 
 def _error_result(job: tuple[str, str], message: str) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 import click
 
 from analyser.errors import AnalyserError
-from analyser.ingest import ReadSettings, read_document
+from analyser.ingest import ReadSettings
+from analyser.ingest.guarded import read_document_guarded
 from analyser.output import write_atomic
 from analyser.report import ReportFormat, SegmentFormat, render, render_segmentation
 from analyser.segment import segment as segment_document
@@ -45,10 +46,14 @@ def user_errors(func: F) -> F:
 
 
 def read_options(func: F) -> F:
-    """Options shared by every command that reads an agreement."""
+    """Options shared by every command that reads an agreement (read in a child process with these limits)."""
     func = click.option("--max-mb", type=click.IntRange(1, 2048), default=50, show_default=True,
                         help="Refuse files larger than this many megabytes.")(func)
     func = click.option("--no-ocr", is_flag=True, help="Do not OCR scanned PDFs (they are refused).")(func)
+    func = click.option("--timeout", "timeout_s", type=click.IntRange(1, 86400), default=300, show_default=True,
+                        help="Stop reading a file (OCR included) after this many seconds.")(func)
+    func = click.option("--memory-mb", type=click.IntRange(256, 1024 * 1024), default=2048, show_default=True,
+                        help="Stop reading a file that needs more memory than this (a compression bomb).")(func)
     return func
 
 
@@ -58,8 +63,9 @@ def progress_to_stderr(stage: str, done: int, total: int) -> None:
         click.echo(f"OCR page {done}/{total}", err=True)
 
 
-def make_settings(max_mb: int, no_ocr: bool) -> ReadSettings:
-    return ReadSettings(max_bytes=max_mb * 1024 * 1024, ocr=not no_ocr, progress=progress_to_stderr)
+def make_settings(max_mb: int, no_ocr: bool, timeout_s: int, memory_mb: int) -> ReadSettings:
+    return ReadSettings(max_bytes=max_mb * 1024 * 1024, ocr=not no_ocr, progress=progress_to_stderr,
+                        timeout_s=timeout_s, memory_mb=memory_mb)
 
 
 def emit(data: bytes, out: str | None) -> None:
@@ -84,12 +90,13 @@ def cli() -> None:
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @read_options
 @user_errors
-def segment(file: Path, fmt: str, out: str | None, max_mb: int, no_ocr: bool) -> None:
+def segment(file: Path, fmt: str, out: str | None, max_mb: int, no_ocr: bool, timeout_s: int,
+            memory_mb: int) -> None:
     """Split an agreement into clauses with their numbers, sections, pages and languages.
 
     Example: analyser segment agreement.docx --format text
     """
-    document = read_document(file, make_settings(max_mb, no_ocr))
+    document = read_document_guarded(file, make_settings(max_mb, no_ocr, timeout_s, memory_mb))
     emit(render_segmentation(segment_document(document), SegmentFormat(fmt)), out)
 
 
@@ -104,19 +111,20 @@ def segment(file: Path, fmt: str, out: str | None, max_mb: int, no_ocr: bool) ->
 @read_options
 @user_errors
 def analyse(file: Path, fmt: str, out: str | None, models_dir: str | None, library_dir: str | None,
-            max_mb: int, no_ocr: bool) -> None:
+            max_mb: int, no_ocr: bool, timeout_s: int, memory_mb: int) -> None:
     """Analyse an agreement: clauses, labels, gaps with proposals, scores.
 
     Example: analyser analyse agreement.docx --format docx -o agreement.annotated.docx
     """
-    from analyser.pipeline import analyse as run_analysis
-    from analyser.pipeline import load_resources
+    from analyser.pipeline import analyse_document, load_resources
 
     report_format = ReportFormat(fmt)
     if report_format is ReportFormat.DOCX and not out:
         raise UserError("the docx format needs an output file: add -o FILE.docx")
+    # Read first: a refused file costs no model loading, and the reader is forked from a lean process.
+    document = read_document_guarded(file, make_settings(max_mb, no_ocr, timeout_s, memory_mb))
     resources = load_resources(*_resource_dirs(models_dir, library_dir))
-    report = run_analysis(file, resources, make_settings(max_mb, no_ocr))
+    report = analyse_document(document, resources)
     emit(render(report, report_format, file), out)
 
 

@@ -6,12 +6,25 @@ The CLI prints `str(error)` and exits with code 2; the app shows it with
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class AnalyserError(Exception):
     """Base of all errors that are the input's fault, not the program's."""
 
     exit_code = 2
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as type, message and attributes: the guarded reader sends errors from its child process,
+        and the subclasses' `__init__` take other arguments than the message they build."""
+        return _rebuild, (type(self), str(self), dict(self.__dict__))
+
+
+def _rebuild(cls: type[AnalyserError], message: str, state: dict[str, Any]) -> AnalyserError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class DocumentLoadError(AnalyserError):

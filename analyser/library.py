@@ -195,8 +195,8 @@ def _error_line(text: str, exc: yaml.MarkedYAMLError) -> int:
     return mark.line + 1
 
 
-def _read_file(path: Path, taxonomy: Taxonomy) -> tuple[_TopicSchema | None, list[str], Any]:
-    text = path.read_text(encoding="utf-8")
+def _read_file(path: Path, taxonomy: Taxonomy, text: str | None = None) -> tuple[_TopicSchema | None, list[str], Any]:
+    text = path.read_text(encoding="utf-8") if text is None else text
     node = _Lazy(text)  # the node tree (for line numbers) is composed only when a problem must be placed
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no arbitrary objects
@@ -218,23 +218,31 @@ def _read_file(path: Path, taxonomy: Taxonomy) -> tuple[_TopicSchema | None, lis
         return None, problems, node
 
 
-def validate_library(root: str | Path = DEFAULT_LIBRARY, taxonomy: Taxonomy | None = None) -> list[str]:
-    """Every problem of the library under `root` as 'file:line: message' (empty when valid)."""
-    return _load(Path(root), taxonomy or load_taxonomy())[1]
+def validate_library(root: str | Path = DEFAULT_LIBRARY, taxonomy: Taxonomy | None = None,
+                     replacing: dict[str, str] | None = None) -> list[str]:
+    """Every problem of the library under `root` as 'file:line: message' (empty when valid).
+
+    `replacing` maps file names to texts that stand in for those files (or are added): an edit is checked
+    as if saved, in memory, before anything is written.
+    """
+    return _load(Path(root), taxonomy or load_taxonomy(), replacing or {})[1]
 
 
-def _load(root: Path, taxonomy: Taxonomy) -> tuple[dict[str, LibraryElement], list[str], dict[str, dict[str, str]]]:
+def _load(root: Path, taxonomy: Taxonomy, replacing: dict[str, str] | None = None
+          ) -> tuple[dict[str, LibraryElement], list[str], dict[str, dict[str, str]]]:
     problems: list[str] = []
     elements: dict[str, LibraryElement] = {}
     where: dict[str, str] = {}
     topic_names: dict[str, dict[str, str]] = {}
-    files = sorted(root.glob("*.yaml")) if root.is_dir() else []
+    replacing = replacing or {}
+    on_disk = set(root.glob("*.yaml")) if root.is_dir() else set()
+    files = sorted(on_disk | {root / name for name in replacing})
     if not files:
         return {}, [f"{root}: no clause library files (*.yaml) found"], {}
     topic_of = taxonomy.topic_of
     unreadable = False
     for path in files:
-        schema, file_problems, node = _read_file(path, taxonomy)
+        schema, file_problems, node = _read_file(path, taxonomy, replacing.get(path.name))
         problems.extend(file_problems)
         if schema is None:
             unreadable = True

@@ -2,16 +2,15 @@
 
 Every save: (1) checks that the file is still the version the editor started
 from (two lawyers editing the same topic never overwrite each other
-silently), (2) validates the whole library with the change applied, in a
-temporary copy, (3) keeps the previous file in clause_library/.history/,
-(4) replaces the file atomically (write-temp-then-rename, fsync), so a crash
-leaves the old or the new file, never a broken one.
+silently), (2) validates the whole library with the change applied, in
+memory, (3) keeps the previous file in clause_library/.history/, (4)
+replaces the file atomically (write-temp-then-rename, fsync of the file and
+the folder), so a crash leaves the old or the new file, never a broken one.
+A save first deletes the temporary files that earlier, killed saves left.
 """
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ import yaml
 
 from analyser.errors import ClauseLibraryError
 from analyser.library import DEFAULT_LIBRARY, validate_library
-from analyser.output import write_atomic
+from analyser.output import remove_stale_temporaries, write_atomic
 
 HISTORY = ".history"
 
@@ -78,13 +77,11 @@ def save_element(element_id: str, element: dict[str, Any], topic: str, expected_
 
 
 def _replace(path: Path, text: str, root: Path, author: str) -> str:
-    with tempfile.TemporaryDirectory(prefix="library-check-") as tmp:
-        copy = Path(tmp) / "library"
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(HISTORY))
-        (copy / path.name).write_text(text, encoding="utf-8")
-        problems = validate_library(copy)
+    problems = validate_library(root, replacing={path.name: text})
     if problems:
-        raise ClauseLibraryError([p.replace(str(copy), str(root)) for p in problems])
+        raise ClauseLibraryError(problems)
+    for folder in (root, root / HISTORY):
+        remove_stale_temporaries(folder)
     _keep_history(path, root, author)
     write_atomic(path, text.encode("utf-8"))
     return file_version(path)

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from tests.fixtures import hostile
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 SAMPLES = ROOT / "corpora" / "agreements"
@@ -85,6 +87,17 @@ def test_upload_pdf_and_bad_file(monkeypatch):
     at.get("file_uploader")[0].upload("bad.pdf", b"MZ\x90\x00 not a pdf", "application/pdf").run()
     assert not at.exception
     assert any("is not a PDF" in e.value for e in at.error)
+
+
+def test_a_compression_bomb_upload_is_stopped_with_one_sentence(monkeypatch):
+    """The upload is read in a capped child process: a 2 MB PDF that inflates to 2 GB is refused, the page
+    stays up (unguarded, reading it took 3.1 GB)."""
+    at = start(monkeypatch)
+    at.get("file_uploader")[0].upload("bomb.pdf", hostile.deflate_bomb_pdf(2048), "application/pdf").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["bomb.pdf: reading the file needed more than 2048 MB of memory and was "
+                                           "stopped; the file may be a compression bomb. If it is a genuine "
+                                           "agreement, export it again from the program that made it."]
 
 
 @pytest.mark.slow

@@ -149,3 +149,22 @@ def test_a_worker_killed_mid_run_loses_nothing(folder, tmp_path):
     assert killed
     proc.wait(timeout=300)
     pd.testing.assert_frame_equal(statuses(db), statuses(reference))
+
+
+@pytest.mark.slow
+def test_a_file_that_kills_its_worker_is_one_error_row_and_the_others_are_scored(tmp_path):
+    """A FlateDecode bomb that inflates past the workers' 4096 MB cap: pdfium aborts the worker, and with it
+    the pool. Earlier the run retried it for ever (its own death was never counted), and a good file that
+    flew with it twice became an error; now the files in flight are retried one by one."""
+    from tests.fixtures import hostile
+
+    corpus, db = tmp_path / "corpus", tmp_path / "results.sqlite"
+    corpus.mkdir()
+    (corpus / "bomb.pdf").write_bytes(hostile.deflate_bomb_pdf(5000))
+    shutil.copy(SAMPLES / "kk_school_shymkent.pdf", corpus)
+    run = subprocess.run([sys.executable, "-m", "analyser", "score", str(corpus), "--db", str(db), "--workers", "2"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=180)  # the old loop never ended
+    assert run.returncode == 1 and "1 scored, 1 failed" in run.stdout, run.stderr[-2000:]
+    errors = read_tables(db)["documents"].set_index("name")["error"]
+    assert errors["bomb.pdf"] == "bomb.pdf: the worker analysing it died twice."
+    assert pd.isna(errors["kk_school_shymkent.pdf"])

@@ -88,6 +88,26 @@ def test_external_entity_in_html_is_not_resolved(secret_file):
     assert seconds < QUICK_S
 
 
+@pytest.mark.parametrize("subset", [
+    '<!ENTITY xxe SYSTEM "file:///etc/passwd">',
+    '\n  <!ENTITY a "x]>y">\n  <!ENTITY b \'<p>z</p>\'>\n',  # "]>" and markup inside quoted values
+], ids=["one-entity", "values-holding-brackets"])
+def test_internal_dtd_subset_of_html_leaves_no_junk_block(subset):
+    """An HTML parser ends `<!DOCTYPE html [` at the first ">": the rest of the subset, down to "]>",
+    came out as a block of text."""
+    page = (f"<!DOCTYPE html [{subset}]>\n<html><body><p>38.1 Remote work shall be voluntary.</p>"
+            "<p>38.2 Equipment is provided by the Employer.</p></body></html>")
+    blocks = [b.text for b in read_bytes("subset.html", page.encode(), ReadSettings(ocr=False)).blocks]
+    assert blocks == ["38.1 Remote work shall be voluntary.", "38.2 Equipment is provided by the Employer."]
+
+
+def test_internal_dtd_subset_that_never_ends_costs_linear_time():
+    page = b"<!DOCTYPE html [" + b'"a" ' * 5_000_000 + b"<p>38.1 Remote work shall be voluntary.</p>"
+    result, seconds = timed_read("endless.html", page)
+    assert isinstance(result, str) and "38.1 Remote work" in result
+    assert seconds < QUICK_S, seconds
+
+
 class TestDocxZip:
     @pytest.mark.parametrize("parts", [1, 40], ids=["one-part", "forty-parts-under-the-ratio-check"])
     def test_huge_xml_is_refused_by_size(self, parts):
@@ -129,8 +149,12 @@ class TestDocxZip:
         extra = {"word/m.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 200}
         docm = hostile.minimal_docx(doc, extra, content_types=hostile.CONTENT_TYPES.replace(main, macro_main)
                                     .replace("</Types>", vba))
-        with pytest.raises(DocumentLoadError):
+        with pytest.raises(DocumentLoadError, match="contains macros"):
             read_bytes("renamed.docx", docm)
+        # the content type alone says "macro-enabled": refused the same way, not as "damaged"
+        typed_only = hostile.minimal_docx(doc, content_types=hostile.CONTENT_TYPES.replace(main, macro_main))
+        with pytest.raises(DocumentLoadError, match="contains macros"):
+            read_bytes("typed.docx", typed_only)
         # with a plain main part the macro part is never even opened: read harmlessly, as text
         plain = hostile.minimal_docx(doc, extra, content_types=hostile.CONTENT_TYPES.replace("</Types>", vba))
         assert "Работодатель обязуется" in body_text("renamed.docx", plain)

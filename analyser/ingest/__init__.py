@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -25,6 +26,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "ReadSettings", "read_bytes", "read_document"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
+MACRO_ENABLED = re.compile(rb"macroEnabled", re.IGNORECASE)  # in the content type of a .docm/.dotm main part
 
 
 def _docx(path: Path, data: bytes, sha: str, settings: ReadSettings) -> Document:
@@ -139,9 +141,17 @@ def check_docx_zip(path: Path, data: bytes, settings: ReadSettings) -> None:
     if "word/document.xml" not in names:
         raise DocumentLoadError(path, "the file is a zip archive but not a Word document.",
                                 "Upload a .docx saved by Word or LibreOffice.")
-    if "word/vbaProject.bin" in names:
+    if "word/vbaProject.bin" in names or _declares_macros(archive, names):
         raise DocumentLoadError(path, "the file contains macros (a .docm renamed to .docx) and was refused.",
                                 "Save it in Word as a plain .docx document.")
+
+
+def _declares_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether the package types a part as macro-enabled (a .docm or .dotm main part), whatever its
+    macro part is called. Read as bytes, not parsed: the part was already inflated within the limits."""
+    if "[Content_Types].xml" not in names:
+        return False
+    return MACRO_ENABLED.search(archive.read("[Content_Types].xml")) is not None
 
 
 def read_bytes(name: str, data: bytes, settings: ReadSettings = ReadSettings()) -> Document:

@@ -27,4 +27,8 @@ class ReadSettings:
     max_ocr_pages: int = 300  # a scan longer than this is refused (OCR takes ~2-3 s a page)
     min_text_chars_per_page: int = 25  # below this a PDF page counts as a scan
     convert_timeout_s: int = 120  # LibreOffice conversion of .doc/.rtf/.odt
+    # Honoured by the guarded read (analyser.ingest.guarded: CLI and app), which reads in a child process;
+    # read_document itself runs in-process and leaves them to its caller (batch workers have their own).
+    memory_mb: int = 2048  # address space the reading child may take on top of what it starts with; 0: no cap
+    timeout_s: float = 300  # wall-clock seconds for reading one file, OCR included; 0: no limit
     progress: Progress = no_progress

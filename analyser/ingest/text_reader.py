@@ -92,6 +92,25 @@ def _nesting_depth(data: bytes) -> int:
     return deepest
 
 
+_DOCTYPE_SUBSET_START = re.compile(rb"<!DOCTYPE[^\[>]*\[", re.IGNORECASE)
+# The bracketed part of a doctype up to its "]>", with quoted entity values skipped whole (they may hold
+# "]>" themselves). Possessive (*+): nothing to backtrack, so a subset that never ends costs linear time
+# and no memory (the plain * kept a backtracking entry per character: 5 GB for 50 MB).
+_DOCTYPE_SUBSET_REST = re.compile(rb"(?:\"[^\"]*\"|'[^']*'|[^\]\"']+)*+\]\s*>")
+
+
+def _without_internal_subset(data: bytes) -> bytes:
+    """The page with `<!DOCTYPE html [ <!ENTITY ...> ]>` reduced to `<!DOCTYPE html>`: an HTML parser ends
+    the doctype at the first ">", and the rest of the declarations, down to "]>", would become text."""
+    start = _DOCTYPE_SUBSET_START.search(data, 0, 4096)  # a doctype comes before any content
+    if start is None:
+        return data
+    rest = _DOCTYPE_SUBSET_REST.match(data, start.end())
+    if rest is None:
+        return data
+    return data[:start.start()] + b"<!DOCTYPE html>" + data[rest.end():]
+
+
 def read_html(path: Path, data: bytes, sha256: str) -> Document:
     """Read an .html agreement: one paragraph per block element, links-only lists dropped."""
     from bs4 import BeautifulSoup
@@ -99,7 +118,7 @@ def read_html(path: Path, data: bytes, sha256: str) -> Document:
     if _nesting_depth(data) > MAX_HTML_DEPTH:
         raise DocumentLoadError(path, f"the HTML is nested more than {MAX_HTML_DEPTH} levels deep and was refused.",
                                 "Save the agreement as .docx or .pdf.")
-    soup = BeautifulSoup(data, "lxml")
+    soup = BeautifulSoup(_without_internal_subset(data), "lxml")
     for tag in soup(HTML_DROP):
         tag.decompose()
     body = soup.body or soup

@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from analyser.errors import AnalyserError
-from analyser.ingest import ReadSettings, read_bytes
+from analyser.ingest import ReadSettings
+from analyser.ingest.guarded import read_bytes_guarded
 from analyser.model import Report
 from analyser.pipeline import Resources, analyse_document
 from analyser.report import ReportFormat, render
@@ -54,7 +55,8 @@ def analysed(name: str, data: bytes, resources: Resources) -> Report | None:
                 status.update(label=t(f"stage_{stage}"))
 
         try:
-            document = read_bytes(name, data, ReadSettings(max_bytes=MAX_MB * 1024 * 1024, progress=progress))
+            # in a child process capped in memory and time (ReadSettings.memory_mb, .timeout_s)
+            document = read_bytes_guarded(name, data, ReadSettings(max_bytes=MAX_MB * 1024 * 1024, progress=progress))
             report = analyse_document(document, resources, progress=progress)
         except AnalyserError as exc:
             status.update(label=t("error_prefix"), state="error")
