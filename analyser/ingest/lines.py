@@ -44,7 +44,7 @@ CONTENTS_TITLE = re.compile(
 )
 
 
-_CONTENTS_WORD = re.compile(r"[сСоОмМcC]\s?[оОаАoO]|contents|мазм", re.IGNORECASE)  # cheap pre-check
+_CONTENTS_WORD = re.compile(r"[сСоОмМcC]\s?[оОаАoO]|contents|мазм|о\s?г\s?л\s?а\s?в", re.IGNORECASE)  # cheap pre-check
 
 
 def _is_contents_title(line: str) -> bool:
