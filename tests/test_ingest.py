@@ -8,6 +8,7 @@ import pytest
 
 from analyser.errors import DocumentLoadError, UnsupportedFormatError
 from analyser.ingest import ReadSettings, read_bytes, read_document
+from analyser.ingest.lines import is_contents_page
 from analyser.model import BlockKind
 from tests.fixtures import builders
 
@@ -153,6 +154,15 @@ class TestText:
         )
         assert texts(path) == ["ARTICLE 38 - REMOTE WORK", "38.1 Remote work shall be voluntary.",
                                "38.2 The Employer shall provide the equipment."]
+
+
+@pytest.mark.parametrize("title", ["СОДЕРЖАНИЕ", "Оглавление", "О Г Л А В Л Е Н И Е", "МАЗМҰНЫ", "Contents"])
+def test_contents_page_known_by_its_title(title):
+    """Page references that do not rise down the page make a contents page only under a contents title."""
+    page = [title, "Общие положения 3", "Оплата труда 12", "Охрана труда 7", "Социальные гарантии 20",
+            "Приложения", "Лист ознакомления"]
+    assert is_contents_page(page)
+    assert not is_contents_page(page[1:])
 
 
 class TestBadInput:

@@ -11,9 +11,8 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import docx
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from analyser.errors import DocumentLoadError
@@ -26,6 +25,9 @@ HEADING_STYLE = re.compile(r"^(heading|заголовок|title|название
 SKIPPED = {w("del"), w("moveFrom"), w("txbxContent"), f"{{{MC}}}Fallback", w("delText"),
            w("instrText"), w("pPr"), w("rPr")}
 REVISION = {w("ins"), w("del"), w("moveFrom"), w("moveTo")}
+
+if TYPE_CHECKING:
+    import docx.document
 
 
 @dataclass
@@ -218,6 +220,9 @@ def _bilingual_columns(rows: list[list[etree._Element]]) -> list[str]:
 
 def read_docx(path: Path, data: bytes, sha256: str) -> Document:
     """Read a .docx agreement into blocks (the zip was checked by the caller)."""
+    import docx  # imported here: reading a PDF or text file does not need python-docx (~30 ms)
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for broken packages

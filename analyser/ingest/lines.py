@@ -23,7 +23,9 @@ _INVISIBLE: dict[int, str | None] = dict.fromkeys(map(ord, "\u00ad\ufffe\u0002\u
 _INVISIBLE.update({0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "➢", 0xF0FC: "✓", 0xF076: "❖", 0xF02D: "-"})
 _INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in _INVISIBLE) + "]")
 _MARKED_BREAK = re.compile(r"(\w+)\ufffe(\w+)")
-_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
+_ODD_SPACE_CHARS = "\t\u00a0\u2002-\u200a\u202f\u3000"  # spaces other than U+0020, as a character-class body
+_SPACES = re.compile(f"[ {_ODD_SPACE_CHARS}]+")
+_ODD_SPACES = re.compile(f"[{_ODD_SPACE_CHARS}]")  # without these and double spaces, _SPACES changes nothing
 
 # Page markers that are never content, wherever they stand.
 PAGE_MARKER = re.compile(
@@ -42,7 +44,7 @@ CONTENTS_TITLE = re.compile(
 )
 
 
-_CONTENTS_WORD = re.compile(r"[сСоОмМcC]\s?[оОаАoO]|contents|мазм", re.IGNORECASE)  # cheap pre-check
+_CONTENTS_WORD = re.compile(r"[сСоОмМcC]\s?[оОаАoO]|contents|мазм|о\s?г\s?л\s?а\s?в", re.IGNORECASE)  # cheap pre-check
 
 
 def _is_contents_title(line: str) -> bool:
@@ -109,7 +111,9 @@ def clean_line(line: str) -> str:
         line = line.translate(_INVISIBLE)
     if not line.isascii():
         line = unicodedata.normalize("NFC", line)
-    line = _SPACES.sub(" ", line).strip()
+    if "  " in line or _ODD_SPACES.search(line):  # most lines are already tidy: skip the costly substitution
+        line = _SPACES.sub(" ", line)
+    line = line.strip()
     if soft and line:
         return line + SOFT
     return line + "-" if marked and line else line
@@ -171,7 +175,18 @@ def _is_contents_line(raw: str) -> bool:
     if not (end.isdigit() or "...." in raw or "…" in raw or ". . ." in raw or "____" in raw):
         return False  # cheap pre-check: most lines are neither leaders nor end in a page number
     tail = raw[-200:]  # both patterns end at the line's end: a long line is searched only at its tail
-    return bool(DOTTED_LEADER.search(tail) or TRAILING_PAGE_REF.search(tail))
+    return _dotted_leader(tail) or TRAILING_PAGE_REF.search(tail) is not None
+
+
+def _dotted_leader(tail: str) -> bool:
+    """DOTTED_LEADER in a line's tail; the regex runs only where one of its marks is (every match has one)."""
+    marked = "...." in tail or "……" in tail or ". . . ." in tail or "______" in tail
+    return marked and DOTTED_LEADER.search(tail) is not None
+
+
+def _loose_page_ref(line: str) -> bool:
+    """PAGE_REF_LOOSE on a right-stripped line: its match ends in a digit, so other lines are not searched."""
+    return line[-1:].isdecimal() and PAGE_REF_LOOSE.search(line) is not None
 
 
 def is_contents_page(raw_lines: list[str], settings: LineSettings = LineSettings()) -> bool:
@@ -179,7 +194,7 @@ def is_contents_page(raw_lines: list[str], settings: LineSettings = LineSettings
     body = [x.rstrip() for x in raw_lines if x.strip()]
     if not body:
         return False
-    refs = sum(_is_contents_line(x) or bool(PAGE_REF_LOOSE.search(x)) for x in body)
+    refs = sum(_is_contents_line(x) or _loose_page_ref(x) for x in body)
     titled = any(_is_contents_title(x) for x in body[:5])
     if refs < max(3, len(body) * settings.contents_leader_share):
         return False
@@ -201,7 +216,8 @@ def drop_contents_lines(raw_lines: list[str], min_run: int = 3) -> list[str]:
     """
     titles = [_is_contents_title(x) for x in raw_lines]
     flags = [t or _is_contents_line(x) for x, t in zip(raw_lines, titles)]
-    drop = [t or bool(DOTTED_LEADER.search(x[-200:])) for x, t in zip(raw_lines, titles)]
+    # A dotted leader is a contents line too (flagged), so only flagged lines are searched for one.
+    drop = [t or (f and _dotted_leader(x[-200:])) for x, t, f in zip(raw_lines, titles, flags)]
     i = 0
     while i < len(raw_lines):
         if not flags[i]:
@@ -303,17 +319,31 @@ def _sentence_chunks(text: str, size: int) -> list[str]:
     return chunks
 
 
-# A line ending like this is mid-sentence, whatever the next line starts with ("пунктами 7.1. –" / "7.12.").
-MID_SENTENCE = re.compile(
-    r"(?:[–—,]|\b(?:и|или|в|с|по|от|до|к|пунктом|пунктами|пункта|пунктов|пункте|разделом|разделе|раздела|статьей|"
-    r"статьи|статье|п\.|пп\.|ст\.|бабы|бабында|тармағы|тармағында|and|or|of|in|to|under|section|sections|article|"
-    r"articles|clause|clauses))\s*$",
-    re.IGNORECASE,
+# A line ending in a dash, a comma or one of these words is mid-sentence, whatever the next line starts
+# with ("пунктами 7.1. –" / "7.12.").
+MID_SENTENCE_WORDS = (
+    "и", "или", "в", "с", "по", "от", "до", "к", "пунктом", "пунктами", "пункта", "пунктов", "пункте", "разделом",
+    "разделе", "раздела", "статьей", "статьи", "статье", "п.", "пп.", "ст.", "бабы", "бабында", "тармағы",
+    "тармағында", "and", "or", "of", "in", "to", "under", "section", "sections", "article", "articles", "clause",
+    "clauses",
 )
+MID_SENTENCE = re.compile(
+    r"(?:[–—,]|\b(?:" + "|".join(map(re.escape, MID_SENTENCE_WORDS)) + r"))\s*$", re.IGNORECASE
+)
+# The same test read backwards: one anchored match on the reversed line instead of a search along it.
+_MID_SENTENCE_REVERSED = re.compile(
+    r"\s*(?:[–—,]|(?:" + "|".join(re.escape(w[::-1]) for w in MID_SENTENCE_WORDS) + r")\b)", re.IGNORECASE
+)
+_WORD_START = re.compile(r"\d|[A-ZА-ЯЁa-zа-яё]")
+
+
+def _mid_sentence(line: str) -> bool:
+    """MID_SENTENCE found in the line's last 30 characters."""
+    return _MID_SENTENCE_REVERSED.match(line[-30:][::-1]) is not None
 
 
 def _continues(prev: str, line: str, typical: float, settings: LineSettings) -> bool:
-    if MID_SENTENCE.search(prev[-30:]) and not _is_title(prev) and re.match(r"\d|[A-ZА-ЯЁa-zа-яё]", line):
+    if _mid_sentence(prev) and not _is_title(prev) and _WORD_START.match(line):
         return True  # "... пунктами 7.1. –" + "7.12. настоящего Договора": one sentence, not a new item
     if OPENER.match(line):
         return False

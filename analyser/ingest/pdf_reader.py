@@ -6,10 +6,12 @@ find two-column pages, which are then read column by column.
 """
 from __future__ import annotations
 
+import ctypes
 import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from analyser.errors import DocumentLoadError
 from analyser.ingest.lines import lines_to_paragraphs, normalise_page_texts
@@ -131,21 +133,45 @@ def _page_text(page: pdfium.PdfPage) -> tuple[str, tuple[str, str] | None]:
 
 
 def _column_split(textpage: pdfium.PdfTextPage, width: float) -> float | None:
-    """The x of the gutter when the page is set in two columns, else None."""
+    """The x of the gutter when the page is set in two columns, else None.
+
+    A sample of the text runs is enough to see a gutter. The sample is read with raw pdfium calls into
+    one set of buffers, and stops as soon as the answer is known to be None: a run inside the middle
+    band sits on both sides (no gutter can pass it), or too many runs span the middle.
+    """
     n = textpage.count_rects()
     if n < 12:
         return None
-    step = max(1, n // 80)  # a sample of the text runs is enough to see a gutter
-    rects = [textpage.get_rect(i) for i in range(0, n, step)]
-    n = len(rects)
+    step = max(1, n // 80)
+    sample = range(0, n, step)
     middle = width / 2
-    left = [r for r in rects if r[2] < middle + width * 0.02]
-    right = [r for r in rects if r[0] > middle - width * 0.02]
-    spanning = n - len(left) - len(right)
-    if len(left) < 5 or len(right) < 5 or spanning > n * 0.12:
+    left_end, right_start = middle + width * 0.02, middle - width * 0.02
+    left: list[float] = []  # right edges of the runs left of the middle band
+    right: list[float] = []  # left edges of the runs right of it
+    neither = both = 0  # runs across the band; runs inside it drawn right to left
+    x0, top, x1, bottom = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    get_rect, raw = pdfium_c.FPDFText_GetRect, textpage.raw
+    for seen, i in enumerate(sample, 1):
+        if not get_rect(raw, i, x0, top, x1, bottom):
+            raise pdfium.PdfiumError("Failed to get rectangle.")
+        is_left, is_right = x1.value < left_end, x0.value > right_start
+        if is_left and is_right:
+            if x0.value <= x1.value:
+                return None  # on both sides: the gutter would have to end before it starts
+            both += 1
+        if is_left:
+            left.append(x1.value)
+        if is_right:
+            right.append(x0.value)
+        if not (is_left or is_right):
+            neither += 1
+            if neither - both - (len(sample) - seen) > len(sample) * 0.12:
+                return None  # too many spanning runs, whatever the rest of the sample is
+    spanning = len(sample) - len(left) - len(right)
+    if len(left) < 5 or len(right) < 5 or spanning > len(sample) * 0.12:
         return None
-    gutter_from = max(r[2] for r in left)
-    gutter_to = min(r[0] for r in right)
+    gutter_from = max(left)
+    gutter_to = min(right)
     if gutter_to <= gutter_from:
         return None
     return (gutter_from + gutter_to) / 2
