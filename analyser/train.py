@@ -140,10 +140,10 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     pt, pe, pa = probabilities(fitted.topics, fitted.elements, fitted.assessment, X)
     bags = pseudo_agreements(dev)
     best, best_score = ClassifySettings(), -1.0
-    for t in (0.25, 0.3, 0.35, 0.4, 0.5):
-        for e in (0.35, 0.45, 0.55, 0.65):
-            for v in (0.5, 0.6, 0.7, 1.01):
-                for a in (0.0, 0.5, 0.6, 0.7):
+    for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+        for e in (0.45, 0.55, 0.65, 0.75):
+            for v in (0.6, 0.7, 0.8, 1.01):
+                for a in (0.0, 0.5, 0.6):
                     s = ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v, adverse_threshold=a)
                     predicted = decide(pt, pe, pa, fitted.meta, s)
                     m = metrics(dev, predicted)
