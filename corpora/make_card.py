@@ -101,6 +101,12 @@ do not edit by hand.
 - **Several writers**, one per language and group of topics, each with its own file (`<lang>_<part>.jsonl`),
   so that style does not come from a single hand. Kazakh was written as Kazakh agreements are drafted, not
   translated from Russian.
+- **Rounds with their own emphasis**, each read against the errors of the model before it: parts a-b (every
+  element in every language, hard negatives), c-d (strong vs adverse with the same words and negation),
+  e-f (long multi-element clauses, new sectors, sectoral and translated registers), g-h (confusable
+  neighbouring elements; other drafters' voices, PDF-extraction artefacts), i-j (list items and fragments as
+  the segmenter cuts them, cross-references; the fine line between strong, weak and adverse), k-l (weak vs
+  strong; other matters that use the topics' words, adverse wording).
 - **Labels** (topics, elements, assessment strong / weak / adverse / neutral) follow the rules of
   `../shared/taxonomy.yaml` and `WRITING_GUIDE.md`, were checked with `check_clauses.py` and reviewed.
 - **Noise on purpose.** About a third of the clauses carry their own item number ("5.3.", "2)") - share with
