@@ -96,7 +96,7 @@ def fit(records: list[LabelledText], lemmatiser: Lemmatiser) -> Fitted:
     on_topic = np.array([bool(r.elements) for r in records])
     topic_clf = _compact(build_classifier(True).fit(Xt, yt))
     element_clf = _compact(build_classifier(True).fit(Xt[on_topic], ye[on_topic]))
-    assess_clf = _compact(build_classifier(False, c=4.0).fit(Xt, [r.assessment for r in records]))
+    assess_clf = _compact(build_classifier(False, c=12.0).fit(Xt, [r.assessment for r in records]))
     meta = {"labels": {"topics": topics, "elements": elements, "assessment": list(assess_clf.classes_)}}
     return Fitted(*(Pipeline([("features", features), ("clf", clf)]) for clf in (topic_clf, element_clf, assess_clf)),
                   meta)
