@@ -32,6 +32,10 @@ class ClassifySettings:
     element_threshold: float = 0.4
     neutral_veto: float = 0.6
     adverse_threshold: float = 0.0  # "adverse" must be at least this probable: a false conflict costs most
+    # A clause that no topic reaches but that the assessment model is sure is on some topic (P(neutral) below
+    # rescue_neutral) gets its best topic if that scores at least rescue_topic; 0.0 switches this off.
+    rescue_neutral: float = 0.0
+    rescue_topic: float = 1.01
     evidence_words: int = 6
 
 
@@ -51,6 +55,7 @@ class Models:
         return ClassifySettings(
             topic_threshold=t.get("topic", 0.5), element_threshold=t.get("element", 0.4),
             neutral_veto=t.get("neutral_veto", 0.6), adverse_threshold=t.get("adverse", 0.0),
+            rescue_neutral=t.get("rescue_neutral", 0.0), rescue_topic=t.get("rescue_topic", 1.01),
         )
 
     @property
@@ -131,8 +136,10 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
     the best probability among its elements (the two models must agree; this
     beat either alone on the dev split). A clause gets the topics scoring
     above the threshold unless the assessment model is confident it is
-    "other"; within each chosen topic, the elements above their threshold, or
-    at least the most probable one.
+    "other"; when none does but the assessment model is confident it is on
+    some topic, its best topic if that is not far below (the two models
+    disagree most on short clauses in unusual words); within each chosen
+    topic, the elements above their threshold, or at least the most probable one.
     """
     topic_labels = meta["labels"]["topics"]
     element_labels = meta["labels"]["elements"]
@@ -147,6 +154,8 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
         chosen = [t for t, p in zip(topic_labels, pt) if p >= settings.topic_threshold]
         if pa[neutral] >= settings.neutral_veto:
             chosen = []
+        elif not chosen and pa[neutral] < settings.rescue_neutral and pt.max() >= settings.rescue_topic:
+            chosen = [topic_labels[int(pt.argmax())]]
         margins = [abs(p - settings.topic_threshold) for p in pt]
         if not chosen:
             out.append(((), (), "neutral", float(min(margins))))

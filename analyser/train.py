@@ -12,7 +12,7 @@ import json
 import platform
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -139,19 +139,21 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     X = frame([r.text for r in dev], [r.lang for r in dev], lemmatiser)
     pt, pe, pa = probabilities(fitted.topics, fitted.elements, fitted.assessment, X)
     bags = pseudo_agreements(dev)
-    best, best_score = ClassifySettings(), -1.0
-    for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-        for e in (0.45, 0.55, 0.65, 0.75):
-            for v in (0.6, 0.7, 0.8, 1.01):
-                for a in (0.0, 0.5, 0.6):
-                    s = ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v, adverse_threshold=a)
-                    predicted = decide(pt, pe, pa, fitted.meta, s)
-                    m = metrics(dev, predicted)
-                    clause_level = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
-                    score = (clause_level + gap_accuracy(dev, predicted, bags)) / 2
-                    if score > best_score:
-                        best, best_score = s, score
-    return best
+
+    def objective(s: ClassifySettings) -> float:
+        predicted = decide(pt, pe, pa, fitted.meta, s)
+        m = metrics(dev, predicted)
+        clause_level = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
+        return (clause_level + gap_accuracy(dev, predicted, bags)) / 2
+
+    grid = [ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v, adverse_threshold=a)
+            for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6) for e in (0.45, 0.55, 0.65, 0.75)
+            for v in (0.6, 0.7, 0.8, 1.01) for a in (0.0, 0.5, 0.6)]
+    best = max(grid, key=objective)  # the first of equals, as the loops before
+    # then the rescue of clauses no topic reaches, on top of the best thresholds (off stays possible)
+    rescues = [replace(best, rescue_neutral=n, rescue_topic=t)
+               for n, t in ((0.05, 0.2), (0.05, 0.3), (0.1, 0.2), (0.1, 0.3), (0.2, 0.3))]
+    return max([best, *rescues], key=objective)
 
 
 def pseudo_agreements(records: list[LabelledText], size: int = 60) -> list[list[int]]:
@@ -258,12 +260,14 @@ def train_and_save(records: list[LabelledText], out_dir: Path, library: ClauseLi
     if settings is None:  # a retrain with feedback keeps the current thresholds: only the data changes
         settings = tune_thresholds(fit(train, lemmatiser), dev, lemmatiser)
     log(f"thresholds: topic {settings.topic_threshold}, element {settings.element_threshold}, "
-        f"neutral veto {settings.neutral_veto}, adverse {settings.adverse_threshold}")
+        f"neutral veto {settings.neutral_veto}, adverse {settings.adverse_threshold}, "
+        f"rescue below P(neutral) {settings.rescue_neutral} from topic score {settings.rescue_topic}")
     final = fit(train + dev, lemmatiser)
     results = evaluate(final, test, lemmatiser, settings)
     final.meta.update({
         "thresholds": {"topic": settings.topic_threshold, "element": settings.element_threshold,
-                       "neutral_veto": settings.neutral_veto, "adverse": settings.adverse_threshold},
+                       "neutral_veto": settings.neutral_veto, "adverse": settings.adverse_threshold,
+                       "rescue_neutral": settings.rescue_neutral, "rescue_topic": settings.rescue_topic},
         "corpus_hash": corpus_hash(records),
         "library_version": library.version if library is not None else "",
         "library_clauses": len(extra),

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 import skops.io as sio
 
-from analyser.classify import MODEL_FILE, MODELS_DIR, classify_texts, load_models
+from analyser.classify import MODEL_FILE, MODELS_DIR, ClassifySettings, classify_texts, decide, load_models
 from analyser.errors import ModelLoadError
+from analyser.taxonomy import load_taxonomy
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,8 @@ def test_clear_cases_in_each_language(models, lang, text, topic, assessment):
         assert topics == () and elements == () and got == "neutral"
     else:
         assert topic in topics
-        assert elements and all(e.split("_")[0] == topic.split("_")[0][:2] or True for e in elements)
+        topic_of = load_taxonomy().topic_of
+        assert elements and {topic_of[e] for e in elements} <= set(topics)
         assert got == assessment
     assert set(scores) == {"topics", "elements", "assessment", "meta"}
 
@@ -75,3 +78,20 @@ def test_evidence_names_the_words_that_drove_the_labels(models):
         models, ["Работодатель не допускает видеонаблюдения в раздевалках и комнатах отдыха."], ["ru"], evidence=True)
     assert elements and terms
     assert any(t in " ".join(terms) for t in ("раздевалка", "видеонаблюдение", "комната", "отдых"))
+
+
+def test_a_clause_no_topic_reaches_is_rescued_only_when_the_assessment_model_is_sure(models):
+    labels = models.meta["labels"]
+    p_topics = np.full((1, len(labels["topics"])), 0.05)
+    p_topics[0, labels["topics"].index("personal_data")] = 0.3
+    p_elements = np.full((1, len(labels["elements"])), 0.05)
+    p_elements[0, labels["elements"].index("pd_biometrics")] = 0.4
+    sure, unsure = np.zeros((1, 4)), np.zeros((1, 4))
+    sure[0, [labels["assessment"].index(a) for a in ("strong", "neutral")]] = (0.97, 0.03)
+    unsure[0, [labels["assessment"].index(a) for a in ("strong", "neutral")]] = (0.5, 0.5)
+    off = ClassifySettings(topic_threshold=0.5)
+    on = ClassifySettings(topic_threshold=0.5, rescue_neutral=0.1, rescue_topic=0.3)
+    assert decide(p_topics, p_elements, sure, models.meta, off)[0][:3] == ((), (), "neutral")
+    assert decide(p_topics, p_elements, sure, models.meta, on)[0][:3] == (("personal_data",), ("pd_biometrics",),
+                                                                         "strong")
+    assert decide(p_topics, p_elements, unsure, models.meta, on)[0][:3] == ((), (), "neutral")
