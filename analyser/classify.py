@@ -7,6 +7,7 @@ and scipy, so a tampered model file cannot run code. Text preparation
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ from analyser.nlp import Lemmatiser, find_markers, prepare_text
 from analyser.taxonomy import load_taxonomy
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
-MODEL_FILE = "clause_classifier.skops"  # {"topics": Pipeline, "elements": Pipeline, "assessment": Pipeline}
+MODEL_FILE = "clause_classifier.skops"  # {"topics", "elements", "assessment": Pipeline, "vocabulary": file name}
+PIPELINES = ("topics", "elements", "assessment")
 SUPPORTED = ("ru", "kk", "en")
 
 
@@ -87,9 +89,52 @@ def load_models(root: str | Path = MODELS_DIR) -> Models:
         raise ModelLoadError(meta_path, "the trained models are missing.")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     bundle = _load_one(root / MODEL_FILE)
-    if not isinstance(bundle, dict) or set(bundle) != {"topics", "elements", "assessment"}:
+    if not isinstance(bundle, dict) or not set(PIPELINES) <= set(bundle) <= {*PIPELINES, "vocabulary"}:
         raise ModelLoadError(root / MODEL_FILE, "the model file does not hold the three expected models.")
-    return Models(**bundle, meta=meta)
+    if "vocabulary" in bundle:  # models saved before the vocabulary had its own file carry it inside
+        attach_vocabularies(bundle["topics"].named_steps["features"], _read_vocabulary(root, bundle["vocabulary"]))
+    return Models(**{name: bundle[name] for name in PIPELINES}, meta=meta)
+
+
+def vocabulary_file_name(data: bytes) -> str:
+    """The vocabulary file is named by its content: a model file names the one vocabulary it was trained with."""
+    return f"vocabulary-{hashlib.sha256(data).hexdigest()[:16]}.json"
+
+
+def detach_vocabularies(features: Any) -> bytes:
+    """Take the vectorisers' vocabularies out of the (shared) feature step, as JSON: terms in column order.
+
+    skops rebuilds a dict entry by entry, which made the 40,000-term vocabularies most of the load time; as one
+    JSON file they load in milliseconds. Terms are data, never code.
+    """
+    vocabularies = {}
+    for name, vectoriser, _ in features.transformers_:
+        if hasattr(vectoriser, "vocabulary_"):
+            vocabularies[name] = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
+            del vectoriser.vocabulary_
+    return json.dumps(vocabularies, ensure_ascii=False).encode("utf-8")
+
+
+def attach_vocabularies(features: Any, vocabularies: dict[str, list[str]]) -> None:
+    for name, vectoriser, _ in features.transformers_:
+        if name in vocabularies:
+            vectoriser.vocabulary_ = {term: i for i, term in enumerate(vocabularies[name])}
+
+
+def _read_vocabulary(root: Path, name: object) -> dict[str, list[str]]:
+    path = root / str(name)
+    if not isinstance(name, str) or "/" in name or not path.is_file():
+        raise ModelLoadError(path, "the vocabulary file of the model is missing.")
+    data = path.read_bytes()
+    if vocabulary_file_name(data) != name:
+        raise ModelLoadError(path, "the vocabulary file was changed after training (its content does not match "
+                                   "its name); it was refused.")
+    vocabularies = json.loads(data)
+    if not isinstance(vocabularies, dict) or not all(
+            isinstance(terms, list) and all(isinstance(t, str) for t in terms) and len(set(terms)) == len(terms)
+            for terms in vocabularies.values()):
+        raise ModelLoadError(path, "the vocabulary file is not a list of distinct terms per vectoriser.")
+    return vocabularies
 
 
 def frame(texts: list[str], langs: list[str], lemmatiser: Lemmatiser) -> Any:

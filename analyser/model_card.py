@@ -56,7 +56,8 @@ with scikit-learn {meta['versions']['scikit-learn']} (seed {meta['seed']}); corp
 Retrain with `analyser train`; measure with `analyser evaluate --split test`.
 
 ## What the models do
-Three plain scikit-learn Pipelines (`models/*.skops`, saved with skops, loaded with an empty trust list):
+Three plain scikit-learn Pipelines (`models/*.skops`, saved with skops, loaded with an empty trust list; the
+vectorisers' vocabularies in `models/vocabulary-<hash>.json`, named by their content):
 - **topics** (multi-label, 9 topics of taxonomy.yaml) and **elements** (multi-label, 49 elements), one-vs-rest
   logistic regression;
 - **assessment** (strong / weak / adverse / neutral), multinomial logistic regression.

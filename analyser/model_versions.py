@@ -15,6 +15,7 @@ from analyser.errors import ModelLoadError
 from analyser.output import write_atomic
 
 FILES = (MODEL_FILE, "metadata.json", "MODEL_CARD.md")
+VOCABULARIES = "vocabulary-*.json"  # named by content, so a model file and its vocabulary never disagree
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +40,23 @@ def archive_current(models_dir: Path) -> str:
         staging = models_dir / "versions" / f".{version}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        for name in FILES:
-            if (models_dir / name).exists():
-                shutil.copy2(models_dir / name, staging / name)
+        for path in [models_dir / name for name in FILES] + sorted(models_dir.glob(VOCABULARIES)):
+            if path.exists():
+                shutil.copy2(path, staging / path.name)
         staging.rename(target)
     return version
 
 
 def install(source: Path, models_dir: Path) -> None:
-    """Make the model in `source` current: the model file last, each file replaced atomically."""
-    for name in ("MODEL_CARD.md", "metadata.json", MODEL_FILE):
-        if (source / name).exists():
-            write_atomic(models_dir / name, (source / name).read_bytes())
+    """Make the model in `source` current: its vocabulary first (a new name, the current model keeps its own),
+    the model file last, each file replaced atomically; then vocabularies no model file names are removed."""
+    vocabularies = sorted(source.glob(VOCABULARIES))
+    for path in [*vocabularies, source / "MODEL_CARD.md", source / "metadata.json", source / MODEL_FILE]:
+        if path.exists():
+            write_atomic(models_dir / path.name, path.read_bytes())
+    for stale in models_dir.glob(VOCABULARIES):
+        if stale.name not in {p.name for p in vocabularies}:
+            stale.unlink(missing_ok=True)
 
 
 def list_versions(models_dir: Path) -> list[ModelVersion]:

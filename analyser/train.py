@@ -26,7 +26,17 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from analyser.classify import MODEL_FILE, ClassifySettings, decide, frame, probabilities
+from analyser.classify import (
+    MODEL_FILE,
+    PIPELINES,
+    ClassifySettings,
+    attach_vocabularies,
+    decide,
+    detach_vocabularies,
+    frame,
+    probabilities,
+    vocabulary_file_name,
+)
 from analyser.corpus import LabelledText, corpus_hash
 from analyser.library import ClauseLibrary
 from analyser.nlp import Lemmatiser
@@ -281,8 +291,14 @@ def train_and_save(records: list[LabelledText], out_dir: Path, library: ClauseLi
     stamp = final.meta["trained_at"].replace("-", "").replace(":", "")[:13]  # 20261125T1401
     final.meta["version"] = f"{final.meta['corpus_hash']}-{stamp}"
     out_dir.mkdir(parents=True, exist_ok=True)
-    bundle = {name: getattr(final, name) for name in ("topics", "elements", "assessment")}
-    sio.dump(bundle, str(out_dir / MODEL_FILE), compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    features = final.topics.named_steps["features"]  # shared by the three pipelines
+    vocabulary = detach_vocabularies(features)
+    vocabulary_name = vocabulary_file_name(vocabulary)
+    (out_dir / vocabulary_name).write_bytes(vocabulary)
+    bundle: dict[str, Any] = {name: getattr(final, name) for name in PIPELINES}
+    sio.dump({**bundle, "vocabulary": vocabulary_name}, str(out_dir / MODEL_FILE),
+             compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    attach_vocabularies(features, json.loads(vocabulary))
     (out_dir / "metadata.json").write_text(json.dumps(final.meta, ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
     return final.meta

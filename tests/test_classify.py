@@ -1,6 +1,7 @@
 """The shipped models: safe loading, sensible labels on unseen wording in each language, evidence."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -39,6 +40,19 @@ def test_damaged_and_missing_models_say_how_to_train(tmp_path):
         load_models(tmp_path / "models")
     with pytest.raises(ModelLoadError, match="missing"):
         load_models(tmp_path / "nowhere")
+
+
+def test_the_vocabulary_file_must_be_the_one_the_model_names(tmp_path):
+    shutil.copytree(MODELS_DIR, tmp_path / "models", ignore=shutil.ignore_patterns("versions"))
+    (vocabulary,) = (tmp_path / "models").glob("vocabulary-*.json")
+    terms = json.loads(vocabulary.read_bytes())
+    terms["words"][0], terms["words"][1] = terms["words"][1], terms["words"][0]  # same terms, other columns
+    vocabulary.write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="changed after training"):
+        load_models(tmp_path / "models")
+    vocabulary.unlink()
+    with pytest.raises(ModelLoadError, match="vocabulary file of the model is missing"):
+        load_models(tmp_path / "models")
 
 
 CASES = [
