@@ -145,7 +145,7 @@ class _Builder:
         if line.kind == "heading":
             self.heading(line)
             return
-        self.bare_heading = False
+        self.bare_heading = self.caps_heading = False  # only a heading's next line can continue it
         if line.kind == "skip":
             self.flush()
             return
@@ -275,8 +275,8 @@ def _is_title_like(text: str, settings: SegmentSettings) -> bool:
     caps = _is_caps(text)
     if caps and text.endswith("."):
         text = text[:-1].rstrip()
-    if caps and text and not TERMINAL.search(text):
-        return len(text) <= settings.heading_max_chars * 2
+    if caps and text and not TERMINAL.search(text):  # "ТК РФ." (a wrapped line's tail) is no title: no real word
+        return len(text) <= settings.heading_max_chars * 2 and any(len(w) >= 3 for w in LETTERS.findall(text))
     if not text or len(text) > settings.heading_max_chars or TERMINAL.search(text):
         return False
     if len(text.split()) > settings.title_max_words:

@@ -186,3 +186,18 @@ def test_a_bold_title_in_mixed_case_is_a_heading_not_part_of_the_preamble(built)
     assert clauses[0].text == "Настоящий договор заключён между работодателем и работниками школы."
     assert clauses[0].section[0].startswith("КОЛЛЕКТИВНЫЙ ДОГОВОР коммунального")
     assert clauses[-1].text == "Работодатель обязуется соблюдать условия договора."  # bold, but a sentence
+
+
+def test_headings_in_capitals_separated_by_clauses_start_new_sections(tmp_path):
+    clauses = text_clauses(tmp_path, "caps.txt", (
+        "ОБЩИЕ ПОЛОЖЕНИЯ\n\n"
+        "1.1. Настоящий договор заключён между работодателем и работниками.\n\n"
+        "1.2. Работодатель предоставляет отпуск в соответствии со ст.\n"
+        "122 ТК РФ.\n\n"
+        "ОПЛАТА ТРУДА\n\n"
+        "2.1. Заработная плата выплачивается два раза в месяц.\n"))
+    by_number = {c.number: c for c in clauses}
+    assert list(by_number) == ["1.1.", "1.2.", "2.1."]
+    assert by_number["1.1."].section == ("ОБЩИЕ ПОЛОЖЕНИЯ",)
+    assert by_number["2.1."].section == ("ОПЛАТА ТРУДА",)  # not "ОБЩИЕ ПОЛОЖЕНИЯ ОПЛАТА ТРУДА"
+    assert by_number["1.2."].text.endswith("122 ТК РФ.")  # a wrapped tail, not a heading
