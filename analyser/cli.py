@@ -45,6 +45,10 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Characters that str.splitlines() and many JSONL readers take for line ends, which json.dumps leaves raw.
+LINE_BREAKS_ESCAPED = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def read_options(func: F) -> F:
     """Options shared by every command that reads an agreement (read in a child process with these limits)."""
     func = click.option("--max-mb", type=click.IntRange(1, 2048), default=50, show_default=True,
@@ -173,8 +177,12 @@ def classify(source: str, out: str, skip_bad: bool, models_dir: str | None) -> N
                 problem = "not a JSON object"
             elif not isinstance(obj.get("text"), str) or not obj["text"].strip():
                 problem = 'no "text" field with text in it'
+            else:  # "\ud800" is valid JSON but no character: the output could not be written
+                json.dumps(obj, ensure_ascii=False).encode("utf-8")
         except json.JSONDecodeError as exc:
             problem = f"not valid JSON ({exc.msg})"
+        except UnicodeEncodeError:
+            problem = "an escape such as \\ud800 stands for half a character (a lone surrogate), not text"
         if problem:
             message = f"{source}:{n}: {problem}"
             if not skip_bad:
@@ -191,7 +199,7 @@ def classify(source: str, out: str, skip_bad: bool, models_dir: str | None) -> N
             topics, elements, assessment = (), (), "neutral"
         row.update({"lang": lang, "topics": list(topics), "elements": list(elements), "assessment": assessment,
                     "scores": scores})
-        lines.append(json.dumps(row, ensure_ascii=False))
+        lines.append(json.dumps(row, ensure_ascii=False).translate(LINE_BREAKS_ESCAPED))
     emit(("\n".join(lines) + ("\n" if lines else "")).encode("utf-8"), out)
 
 

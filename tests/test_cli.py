@@ -101,6 +101,28 @@ def test_classify_bad_line_names_the_line_and_skip_bad_goes_on(tmp_path):
     assert "in.jsonl:3" in lenient.stderr
 
 
+def test_classify_refuses_half_a_character_in_any_field(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "Работодатель обязуется оплачивать обучение."}\n{"text": "x\\ud800"}\n'
+                      '{"text": "Обучение за счёт работодателя.", "id": "\\udfff"}\n', encoding="utf-8")
+    strict = CliRunner().invoke(cli, ["classify", str(source)])
+    assert strict.exit_code == 2 and "in.jsonl:2: an escape such as \\ud800" in strict.stderr
+    lenient = CliRunner().invoke(cli, ["classify", str(source), "--skip-bad"])
+    assert lenient.exit_code == 0 and len(lenient.stdout.splitlines()) == 1
+    assert "in.jsonl:3" in lenient.stderr
+
+
+def test_classify_output_has_one_line_per_clause_whatever_the_text_holds(tmp_path):
+    texts = ["Работодатель обязуется оплачивать обучение.\u2028Обучение проводится в рабочее время.",
+             "Camera footage\x85 shall not be used for appraisal.", "Третий\u2029пункт."]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["classify", str(source)])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == texts
+
+
 def test_missing_models_explain_how_to_train(tmp_path, numbered_docx):
     result = CliRunner().invoke(cli, ["analyse", str(numbered_docx), "--models", str(tmp_path)])
     assert result.exit_code == 2 and "analyser train" in result.stderr and "Traceback" not in result.stderr
