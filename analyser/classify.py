@@ -91,7 +91,7 @@ def load_models(root: str | Path = MODELS_DIR) -> Models:
     bundle = _load_one(root / MODEL_FILE)
     if not isinstance(bundle, dict) or not set(PIPELINES) <= set(bundle) <= {*PIPELINES, "vocabulary"}:
         raise ModelLoadError(root / MODEL_FILE, "the model file does not hold the three expected models.")
-    if "vocabulary" in bundle:  # models saved before the vocabulary had its own file carry it inside
+    if "vocabulary" in bundle:  # the vocabulary lives in its own file (older model files carry it inside)
         attach_vocabularies(bundle["topics"].named_steps["features"], _read_vocabulary(root, bundle["vocabulary"]))
     return Models(**{name: bundle[name] for name in PIPELINES}, meta=meta)
 

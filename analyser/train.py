@@ -159,7 +159,7 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     grid = [ClassifySettings(topic_threshold=t, element_threshold=e, neutral_veto=v, adverse_threshold=a)
             for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6) for e in (0.45, 0.55, 0.65, 0.75)
             for v in (0.6, 0.7, 0.8, 1.01) for a in (0.0, 0.5, 0.6)]
-    best = max(grid, key=objective)  # the first of equals, as the loops before
+    best = max(grid, key=objective)  # max keeps the first of equal scores: the lower thresholds
     # then the rescue of clauses no topic reaches, on top of the best thresholds (off stays possible)
     rescues = [replace(best, rescue_neutral=n, rescue_topic=t)
                for n, t in ((0.05, 0.2), (0.05, 0.3), (0.1, 0.2), (0.1, 0.3), (0.2, 0.3))]
