@@ -101,8 +101,8 @@ def vocabulary_file_name(data: bytes) -> str:
     return f"vocabulary-{hashlib.sha256(data).hexdigest()[:16]}.json"
 
 
-def detach_vocabularies(features: Any) -> bytes:
-    """Take the vectorisers' vocabularies out of the (shared) feature step, as JSON: terms in column order.
+def detach_vocabularies(features: Any) -> dict[str, list[str]]:
+    """Take the vectorisers' vocabularies out of the (shared) feature step: terms in column order.
 
     skops rebuilds a dict entry by entry, which made the 40,000-term vocabularies most of the load time; as one
     JSON file they load in milliseconds. Terms are data, never code.
@@ -112,7 +112,7 @@ def detach_vocabularies(features: Any) -> bytes:
         if hasattr(vectoriser, "vocabulary_"):
             vocabularies[name] = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
             del vectoriser.vocabulary_
-    return json.dumps(vocabularies, ensure_ascii=False).encode("utf-8")
+    return vocabularies
 
 
 def attach_vocabularies(features: Any, vocabularies: dict[str, list[str]]) -> None:

@@ -292,13 +292,14 @@ def train_and_save(records: list[LabelledText], out_dir: Path, library: ClauseLi
     final.meta["version"] = f"{final.meta['corpus_hash']}-{stamp}"
     out_dir.mkdir(parents=True, exist_ok=True)
     features = final.topics.named_steps["features"]  # shared by the three pipelines
-    vocabulary = detach_vocabularies(features)
+    vocabularies = detach_vocabularies(features)
+    vocabulary = json.dumps(vocabularies, ensure_ascii=False).encode("utf-8")
     vocabulary_name = vocabulary_file_name(vocabulary)
     (out_dir / vocabulary_name).write_bytes(vocabulary)
     bundle: dict[str, Any] = {name: getattr(final, name) for name in PIPELINES}
     sio.dump({**bundle, "vocabulary": vocabulary_name}, str(out_dir / MODEL_FILE),
              compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    attach_vocabularies(features, json.loads(vocabulary))
+    attach_vocabularies(features, vocabularies)  # the fitted pipelines stay usable after the save
     (out_dir / "metadata.json").write_text(json.dumps(final.meta, ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
     return final.meta
