@@ -242,14 +242,23 @@ Labels = tuple[tuple[str, ...], tuple[str, ...], str, dict[str, Any], list[str]]
 """(topics, elements, assessment, scores, evidence terms) of one clause."""
 
 
-def classify_texts(models: Models, texts: list[str], langs: list[str], evidence: bool = False) -> list[Labels]:
-    """Labels, scores and (optionally) evidence terms for raw clause texts."""
+def classify_texts(models: Models, texts: list[str], langs: list[str], evidence: bool = False,
+                   pairs: list[int | None] | None = None) -> list[Labels]:
+    """Labels, scores and (optionally) evidence terms for raw clause texts.
+
+    `pairs[i]`, when given, is the index of the same clause in the other
+    language of a bilingual agreement: both sides then get the labels of
+    their pooled scores, so one clause never reads as strong in Russian and
+    weak in Kazakh.
+    """
     if not texts:
         return []
     settings = models.settings
     X = frame(texts, langs, models.lemmatiser)
     Xt = models.topics.named_steps["features"].transform(X).tocsr()
     pt, pe, pa = probabilities(models.topics, models.elements, models.assessment, Xt, vectorised=True)
+    if pairs is not None:
+        pt, pe, pa = (pool_pairs(p, pairs) for p in (pt, pe, pa))
     decisions = decide(pt, pe, pa, models.meta, settings)
     labels = models.meta["labels"]
     results = []
@@ -270,6 +279,15 @@ def classify_texts(models: Models, texts: list[str], langs: list[str], evidence:
     return results
 
 
+def pool_pairs(p: np.ndarray, pairs: list[int | None]) -> np.ndarray:
+    """Each row averaged with the row of its other-language side (rows without one unchanged)."""
+    pooled = p.copy()
+    for i, j in enumerate(pairs):
+        if j is not None and 0 <= j < len(p) and j != i:
+            pooled[i] = (p[i] + p[j]) / 2
+    return pooled
+
+
 def evidence_words(text: str, lang: str, terms: list[str], lemmatiser: Lemmatiser) -> tuple[str, ...]:
     """Surface words (and marker phrases) of the clause whose lemmas are among the evidence terms."""
     import re
@@ -286,7 +304,10 @@ def evidence_words(text: str, lang: str, terms: list[str], lemmatiser: Lemmatise
 def label_clauses(clauses: list[Any], models: Models, matcher: Any = None,
                   evidence: bool = True) -> tuple[LabelledClause, ...]:
     """Clauses -> LabelledClauses (labels, scores, evidence words, nearest library texts)."""
-    results = classify_texts(models, [c.text for c in clauses], [c.lang for c in clauses], evidence=evidence)
+    position = {c.id: i for i, c in enumerate(clauses) if c.lang_supported}
+    pairs = [position.get(c.pair) if c.pair and c.lang_supported else None for c in clauses]
+    results = classify_texts(models, [c.text for c in clauses], [c.lang for c in clauses], evidence=evidence,
+                             pairs=pairs)
     out = []
     for clause, (topics, elements, assessment, scores, terms) in zip(clauses, results):
         if not clause.lang_supported:

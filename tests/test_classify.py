@@ -109,3 +109,26 @@ def test_a_clause_no_topic_reaches_is_rescued_only_when_the_assessment_model_is_
     assert decide(p_topics, p_elements, sure, models.meta, on)[0][:3] == (("personal_data",), ("pd_biometrics",),
                                                                          "strong")
     assert decide(p_topics, p_elements, unsure, models.meta, on)[0][:3] == ((), (), "neutral")
+
+
+def test_the_two_sides_of_a_bilingual_clause_get_the_same_labels(models):
+    from analyser.classify import label_clauses
+    from analyser.ingest import read_document
+    from analyser.segment import segment
+
+    path = MODELS_DIR.parent / "corpora" / "agreements" / "kk-ru_gymnasium_pavlodar.docx"
+    clauses = segment(read_document(path)).clauses
+    by_id = {c.clause.id: c for c in label_clauses(list(clauses), models, evidence=False)}
+    pairs = [(c, by_id[c.clause.pair]) for c in by_id.values() if c.clause.pair in by_id]
+    assert len(pairs) > 40 and {a.clause.lang for a, _ in pairs} == {"kk", "ru"}
+    for a, b in pairs:
+        assert (a.topics, a.elements, a.assessment) == (b.topics, b.elements, b.assessment), a.clause.text
+
+
+def test_pooling_averages_only_rows_that_have_a_pair():
+    from analyser.classify import pool_pairs
+
+    p = np.array([[0.9, 0.1], [0.3, 0.7], [0.5, 0.5]])
+    pooled = pool_pairs(p, [1, 0, None])
+    assert np.allclose(pooled, [[0.6, 0.4], [0.6, 0.4], [0.5, 0.5]])
+    assert np.allclose(p[0], [0.9, 0.1])  # the input is left as it was
