@@ -306,8 +306,8 @@ def label_clauses(clauses: list[Any], models: Models, matcher: Any = None,
     """Clauses -> LabelledClauses (labels, scores, evidence words, nearest library texts)."""
     position = {c.id: i for i, c in enumerate(clauses) if c.lang_supported}
     pairs = [position.get(c.pair) if c.pair and c.lang_supported else None for c in clauses]
-    results = classify_texts(models, [c.text for c in clauses], [c.lang for c in clauses], evidence=evidence,
-                             pairs=pairs)
+    texts = [f"{c.lead}\n{c.text}" if c.lead else c.text for c in clauses]  # an item is read with its lead-in
+    results = classify_texts(models, texts, [c.lang for c in clauses], evidence=evidence, pairs=pairs)
     out = []
     for clause, (topics, elements, assessment, scores, terms) in zip(clauses, results):
         if not clause.lang_supported:

@@ -66,7 +66,9 @@ class Clause:
 
     `section` is the path of headings above it; `blocks` the indices of the
     source blocks it was built from; `pair` the id of the same clause in the
-    other language of a bilingual agreement.
+    other language of a bilingual agreement; `lead` the lead-in sentence of
+    the list the clause is an item of ("The joint commission:"), which the
+    classifier reads with it, since an item alone often has no subject.
     """
 
     id: str
@@ -77,6 +79,7 @@ class Clause:
     page: int | None = None
     blocks: tuple[int, ...] = ()
     pair: str | None = None
+    lead: str = ""
 
     @property
     def lang_supported(self) -> bool:

@@ -55,6 +55,8 @@ LETTER_SPACED_HINT = re.compile(r" [^\W\d_] [^\W\d_] ")
 LETTER = re.compile(r"[^\W\d_]")
 LETTERS = re.compile(r"[^\W\d_]+")  # counting letters by deleting runs is faster than finding each
 TERMINAL = re.compile(r"[.;:!?,]\s*$")
+DIGITS = re.compile(r"\d+")
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 
 
 # Rank of each kind of heading in the section path (0 resets it: appendices).
@@ -318,6 +320,7 @@ def _finish(raw: list[dict[str, object]], doc_lang: Callable[[], str],
     """Clauses from the builders' raw items, with their table-row group."""
     clauses: list[tuple[Clause, str]] = []
     previous: dict[int | None, str] = {}  # language of the last clause per table column
+    leads: dict[int | None, tuple[str, str, str]] = {}  # per column: last text, its lead, the lead's item style
     for item in raw:
         text = "\n".join(str(p) for p in item["parts"]).strip()  # type: ignore[union-attr]
         head = text[: settings.min_clause_letters * 8]
@@ -326,13 +329,34 @@ def _finish(raw: list[dict[str, object]], doc_lang: Callable[[], str],
         column = item.get("column")
         lang = str(item["lang"]) or detect_language(text, default=previous.get(column, doc_lang))  # type: ignore[arg-type]
         previous[column] = lang  # type: ignore[index]
+        lead = _lead(str(item["number"]), leads.get(column))  # type: ignore[arg-type]
+        leads[column] = (text, lead, _style(str(item["number"])))  # type: ignore[index]
         clause = Clause(
             id=f"c{len(clauses) + 1:04d}", number=str(item["number"]),
             section=item["section"], text=text, lang=lang,  # type: ignore[arg-type]
-            page=item["page"], blocks=tuple(item["blocks"]),  # type: ignore[arg-type]
+            page=item["page"], blocks=tuple(item["blocks"]), lead=lead,  # type: ignore[arg-type]
         )
         clauses.append((clause, str(item["group"])))
     return clauses
+
+
+def _lead(number: str, before: tuple[str, str, str] | None, limit: int = 300) -> str:
+    """The lead-in of the list an item belongs to: the last sentence of the clause before it when that
+    ends with a colon ("The Commission:"), kept for the next items of the same numbering style until an
+    item ends with a full stop."""
+    if not number or before is None:
+        return ""
+    text, lead, style = before
+    if text.rstrip().endswith(":"):
+        sentence = SENTENCE_END.split(text.rstrip())[-1]
+        return sentence[-limit:].strip()
+    ended = text.rstrip().endswith((".", "!", "?"))  # a list's last item closes it
+    return lead if lead and not ended and _style(number) == style else ""
+
+
+def _style(label: str) -> str:
+    """The shape of a number label: "6.2." -> "0.0.", "1)" -> "0)", "б)" -> "б)" (letters kept)."""
+    return DIGITS.sub("0", label) if any(ch.isdigit() for ch in label) else "a" + label[-1:]
 
 
 def _language_sample(blocks: tuple[Block, ...], size: int = 24) -> list[Block]:

@@ -132,3 +132,18 @@ def test_pooling_averages_only_rows_that_have_a_pair():
     pooled = pool_pairs(p, [1, 0, None])
     assert np.allclose(pooled, [[0.6, 0.4], [0.6, 0.4], [0.5, 0.5]])
     assert np.allclose(p[0], [0.9, 0.1])  # the input is left as it was
+
+
+def test_a_list_item_is_classified_with_its_lead_in(models):
+    from analyser.classify import label_clauses
+    from analyser.model import Clause
+
+    lead, item = "Работодатель обязуется:", "не допускать видеонаблюдения в комнатах отдыха и раздевалках;"
+    with_lead, alone = label_clauses([Clause(id="c1", number="1)", section=(), text=item, lang="ru", lead=lead),
+                                      Clause(id="c2", number="1)", section=(), text=item, lang="ru")],
+                                     models, evidence=True)
+    (topics, elements, assessment, scores, _), = classify_texts(models, [f"{lead}\n{item}"], ["ru"])
+    assert (with_lead.topics, with_lead.elements, with_lead.assessment) == (topics, elements, assessment)
+    assert with_lead.scores == scores and with_lead.scores != alone.scores
+    assert with_lead.clause.text == item  # the lead-in is read, not copied into the clause
+    assert "dm_private_spaces" in with_lead.elements and with_lead.assessment == "strong"

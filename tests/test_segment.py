@@ -201,3 +201,24 @@ def test_headings_in_capitals_separated_by_clauses_start_new_sections(tmp_path):
     assert by_number["1.1."].section == ("ОБЩИЕ ПОЛОЖЕНИЯ",)
     assert by_number["2.1."].section == ("ОПЛАТА ТРУДА",)  # not "ОБЩИЕ ПОЛОЖЕНИЯ ОПЛАТА ТРУДА"
     assert by_number["1.2."].text.endswith("122 ТК РФ.")  # a wrapped tail, not a heading
+
+
+def test_list_items_carry_the_lead_in_they_depend_on(tmp_path):
+    from docx import Document as Word
+
+    word = Word()
+    for line in ("6.1. Бірлескен комиссия құрылады. Комиссия:",
+                 "1) енгізілетін жүйелердің жобаларын қарайды;",
+                 "2) енгізу мерзімдерін келіседі.",
+                 "6.2. Жұмыс беруші цифрлық жүйелердің тізбесін жариялайды.",
+                 "7.1. The Employer shall:",
+                 "(a) publish the list of monitoring tools;",
+                 "(b) consult the Union before any change.",
+                 "3) An item after a list that ended with a full stop has no lead-in."):
+        word.add_paragraph(line)
+    word.save(tmp_path / "leads.docx")
+    by_number = {c.number: c for c in clauses_of(tmp_path / "leads.docx")}
+    assert by_number["1)"].lead == by_number["2)"].lead == "Комиссия:"  # the last sentence, not the whole clause
+    assert by_number["6.1."].lead == by_number["6.2."].lead == ""
+    assert "(a) publish" in by_number["7.1."].text  # letter items stay inside their clause, as before
+    assert by_number["6.2."].text.startswith("Жұмыс беруші") and by_number["3)"].lead == ""

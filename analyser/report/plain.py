@@ -46,6 +46,7 @@ def clause_dict(clause: Clause) -> dict[str, Any]:
         "page": clause.page,
         "blocks": list(clause.blocks),
         "pair": clause.pair,
+        "lead": clause.lead,
     }
 
 
