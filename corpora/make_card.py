@@ -106,7 +106,11 @@ do not edit by hand.
   e-f (long multi-element clauses, new sectors, sectoral and translated registers), g-h (confusable
   neighbouring elements; other drafters' voices, PDF-extraction artefacts), i-j (list items and fragments as
   the segmenter cuts them, cross-references; the fine line between strong, weak and adverse), k-l (weak vs
-  strong; other matters that use the topics' words, adverse wording).
+  strong; other matters that use the topics' words, adverse wording), n-r (clauses as they sit in whole
+  agreements: about 30 % ordinary labour clauses that share the topics' words, the rest in the voice of other
+  drafting traditions - UK, Irish, Australian, US, Canadian, South African, Indian, international, sectoral
+  Russian and Kazakh - with polarity traps: a ban on a bad practice, a hedged ban, a duty put on the worker,
+  a right that needs management's permission).
 - **Labels** (topics, elements, assessment strong / weak / adverse / neutral) follow the rules of
   `../shared/taxonomy.yaml` and `WRITING_GUIDE.md`, were checked with `check_clauses.py` and reviewed.
 - **Noise on purpose.** About a third of the clauses carry their own item number ("5.3.", "2)") - share with
