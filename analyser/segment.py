@@ -320,7 +320,7 @@ def _finish(raw: list[dict[str, object]], doc_lang: Callable[[], str],
     """Clauses from the builders' raw items, with their table-row group."""
     clauses: list[tuple[Clause, str]] = []
     previous: dict[int | None, str] = {}  # language of the last clause per table column
-    leads: dict[int | None, tuple[str, str, str]] = {}  # per column: last text, its lead, the lead's item style
+    leads: dict[int | None, tuple[str, str, str]] = {}  # per column: last clause's text, its lead, its number style
     for item in raw:
         text = "\n".join(str(p) for p in item["parts"]).strip()  # type: ignore[union-attr]
         head = text[: settings.min_clause_letters * 8]
@@ -347,15 +347,15 @@ def _lead(number: str, before: tuple[str, str, str] | None, limit: int = 300) ->
     if not number or before is None:
         return ""
     text, lead, style = before
-    if text.rstrip().endswith(":"):
-        sentence = SENTENCE_END.split(text.rstrip())[-1]
-        return sentence[-limit:].strip()
-    ended = text.rstrip().endswith((".", "!", "?"))  # a list's last item closes it
+    text = text.rstrip()
+    if text.endswith(":"):
+        return SENTENCE_END.split(text)[-1][-limit:].strip()
+    ended = text.endswith((".", "!", "?"))  # a list's last item closes it
     return lead if lead and not ended and _style(number) == style else ""
 
 
 def _style(label: str) -> str:
-    """The shape of a number label: "6.2." -> "0.0.", "1)" -> "0)", "б)" -> "б)" (letters kept)."""
+    """The shape of a number label: "6.2." -> "0.0.", "1)" -> "0)", any letter item "б)" or "(b)" -> "a)"."""
     return DIGITS.sub("0", label) if any(ch.isdigit() for ch in label) else "a" + label[-1:]
 
 
