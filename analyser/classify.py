@@ -160,6 +160,12 @@ def probabilities(topics: Any, elements: Any, assessment: Any, X: Any,
             np.asarray(assessment.named_steps["clf"].predict_proba(Xt)))
 
 
+def weakened_rows(X: Any) -> list[bool]:
+    """Which rows of a frame hold a "weakening" hedge ("по возможности", "where practicable"):
+    in the labelled corpus such clauses are weak, however firm the rest of the wording."""
+    return ["zzweakening" in lemmas.split() for lemmas in X["lemmas"]]
+
+
 def _ovr_proba(clf: Any, Xt: Any) -> np.ndarray:
     from scipy.special import expit
 
@@ -174,7 +180,8 @@ def _ovr_proba(clf: Any, Xt: Any) -> np.ndarray:
 
 
 def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, meta: dict[str, Any],
-           settings: ClassifySettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str, float]]:
+           settings: ClassifySettings,
+           weakened: list[bool] | None = None) -> list[tuple[tuple[str, ...], tuple[str, ...], str, float]]:
     """From probabilities to (topics, elements, assessment, margin) per clause.
 
     A topic's score is the geometric mean of the topic model's probability and
@@ -185,6 +192,8 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
     some topic, its best topic if that is not far below (the two models
     disagree most on short clauses in unusual words); within each chosen
     topic, the elements above their threshold, or at least the most probable one.
+    A clause flagged in `weakened` (it holds a "weakening" hedge of the
+    language's marker file, see `weakened_rows`) is never strong: weak instead.
     """
     topic_labels = meta["labels"]["topics"]
     element_labels = meta["labels"]["elements"]
@@ -195,7 +204,8 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
     best_element = np.stack([p_elements[:, idx].max(axis=1) for idx in members], axis=1)
     p_topics = np.sqrt(p_topics * best_element)
     out = []
-    for pt, pe, pa in zip(p_topics, p_elements, p_assess):
+    flags = [False] * len(p_topics) if weakened is None else list(weakened)
+    for pt, pe, pa, weak in zip(p_topics, p_elements, p_assess, flags):
         chosen = [t for t, p in zip(topic_labels, pt) if p >= settings.topic_threshold]
         if pa[neutral] >= settings.neutral_veto:
             chosen = []
@@ -214,6 +224,8 @@ def decide(p_topics: np.ndarray, p_elements: np.ndarray, p_assess: np.ndarray, m
         if assess_labels[order[0]] == "adverse" and pa[order[0]] < settings.adverse_threshold:
             order = order[1:]
         assessment = assess_labels[order[0]]
+        if weak and assessment == "strong":
+            assessment = "weak"
         out.append((tuple(sorted(chosen)), tuple(sorted(elements)), assessment, float(min(margins))))
     return out
 
@@ -259,7 +271,7 @@ def classify_texts(models: Models, texts: list[str], langs: list[str], evidence:
     pt, pe, pa = probabilities(models.topics, models.elements, models.assessment, Xt, vectorised=True)
     if pairs is not None:
         pt, pe, pa = (pool_pairs(p, pairs) for p in (pt, pe, pa))
-    decisions = decide(pt, pe, pa, models.meta, settings)
+    decisions = decide(pt, pe, pa, models.meta, settings, weakened_rows(X))
     labels = models.meta["labels"]
     results = []
     for i, (topics, elements, assessment, margin) in enumerate(decisions):

@@ -65,11 +65,13 @@ vectorisers' vocabularies in `models/vocabulary-<hash>.json`, named by their con
 
 Features: TF-IDF of lemmas (spaCy: pymorphy3 for Russian, lookup tables for English, the project's Kazakh
 suffix lemmatiser) with word 1-2-grams plus one token per marker found (hedge, duty, negation, harmful wording,
-reference to the law, duty put on the worker, employer discretion; lists in analyser/resources/lang/), and TF-IDF
+reference to the law, duty put on the worker, employer discretion, weakening hedge; lists in
+analyser/resources/lang/), and TF-IDF
 of character 2-5-grams of the raw text. A clause gets the topics whose probability is >= {t['topic']} unless the
 assessment model gives "neutral" >= {t['neutral_veto']}; a clause no topic reaches but whose "neutral" is below
 {t.get('rescue_neutral', 0.0)} gets its best topic if that scores >= {t.get('rescue_topic', 1.01)} (1.01: never);
-within each topic the elements >= {t['element']} or else the most probable one. The two sides of a bilingual
+within each topic the elements >= {t['element']} or else the most probable one. A clause holding a "weakening"
+hedge ("по возможности", "where practicable") is weak, never strong. The two sides of a bilingual
 clause pair are decided once, on their averaged scores. Thresholds are tuned on the dev split: the best mean of
 clause-level quality and pseudo-agreement gap accuracy among the settings that give at most
 {OTHER_GIVEN_TOPIC_LIMIT * 100:g} % of the "other" clauses a topic (in a real agreement most clauses are other matters).
@@ -90,5 +92,8 @@ models are fitted on train+dev; the test split is never seen in training or tuni
   for strong vs adverse (binding wording that harms workers).
 - Clauses in languages other than ru/kk/en are not classified.
 - Scores are logistic-regression probabilities, not calibrated against real agreements.
+- About 1,100 labels were changed in a label audit (corpora/audits/): clauses the out-of-fold model contradicted
+  were read again blind against the taxonomy, in all splits. The test figures after the audit therefore lean
+  towards the model; the sample-agreement figures (keys not touched) do not.
 """
     path.write_text(text, encoding="utf-8")

@@ -36,6 +36,7 @@ from analyser.classify import (
     frame,
     probabilities,
     vocabulary_file_name,
+    weakened_rows,
 )
 from analyser.corpus import LabelledText, corpus_hash
 from analyser.library import ClauseLibrary
@@ -138,7 +139,8 @@ def _compact(clf: Any) -> Any:
 def predict(fitted: Fitted, records: list[LabelledText], lemmatiser: Lemmatiser,
             settings: ClassifySettings) -> list[tuple[tuple[str, ...], tuple[str, ...], str, float]]:
     X = frame([r.text for r in records], [r.lang for r in records], lemmatiser)
-    return decide(*probabilities(fitted.topics, fitted.elements, fitted.assessment, X), fitted.meta, settings)
+    return decide(*probabilities(fitted.topics, fitted.elements, fitted.assessment, X), fitted.meta, settings,
+                  weakened_rows(X))
 
 
 def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmatiser) -> ClassifySettings:
@@ -152,6 +154,7 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     """
     X = frame([r.text for r in dev], [r.lang for r in dev], lemmatiser)
     pt, pe, pa = probabilities(fitted.topics, fitted.elements, fitted.assessment, X)
+    weakened = weakened_rows(X)
     bags = pseudo_agreements(dev)
 
     scored: dict[ClassifySettings, tuple[float, float]] = {}
@@ -159,7 +162,7 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     def score(s: ClassifySettings) -> tuple[float, float]:
         """(objective, share of "other" clauses given a topic) of one setting, computed once."""
         if s not in scored:
-            predicted = decide(pt, pe, pa, fitted.meta, s)
+            predicted = decide(pt, pe, pa, fitted.meta, s, weakened)
             m = metrics(dev, predicted)
             clause_level = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
             scored[s] = ((clause_level + gap_accuracy(dev, predicted, bags)) / 2, m["other_given_topic"])

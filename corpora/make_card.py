@@ -66,6 +66,11 @@ def main() -> int:
                 for lang in LANGS}
     rf = [r.id for r in records if r.id.startswith("ru-b-") and RF_WORDING.search(r.text)]
 
+    audits = [json.loads(line) for p in sorted((HERE / "audits").glob("*.jsonl"))
+              for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    audit_kinds = Counter(
+        "element" if a["before"]["elements"] != a["after"]["elements"] else "assessment" for a in audits)
+
     keys = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((HERE / "agreements").glob("*.key.json"))]
     key_rows = [[f"`{k['id']}`", k["lang"], k["kind"], k["clause_count"]]
                 + [sum(v["status"] == s for v in k["elements"].values()) for s in STATUSES] for k in keys]
@@ -113,6 +118,13 @@ do not edit by hand.
   a right that needs management's permission).
 - **Labels** (topics, elements, assessment strong / weak / adverse / neutral) follow the rules of
   `../shared/taxonomy.yaml` and `WRITING_GUIDE.md`, were checked with `check_clauses.py` and reviewed.
+- **Label audit** (`audits/`). The clauses whose labels a model trained without them (5-fold, out of fold)
+  contradicted with confidence were read again against the taxonomy, in two passes, by reviewers who saw the
+  current labels and the model's as two unnamed options in random order and could also write their own.
+  {len(audits)} clauses changed ({audit_kinds['element']} in their elements, {audit_kinds['assessment']} in their
+  assessment only); each change is listed in `audits/` with its before, after and reason. The test split was
+  audited like the rest, so test figures after the audit lean towards the model: the sample agreements, whose
+  keys were not touched, are the check that does not.
 - **Noise on purpose.** About a third of the clauses carry their own item number ("5.3.", "2)") - share with
   a number: ru {numbered['ru']}, kk {numbered['kk']}, en {numbered['en']} - and a few carry a typing error or OCR
   noise (a broken word, "0" for "о", a missing space).

@@ -147,3 +147,36 @@ def test_a_list_item_is_classified_with_its_lead_in(models):
     assert with_lead.scores == scores and with_lead.scores != alone.scores
     assert with_lead.clause.text == item  # the lead-in is read, not copied into the clause
     assert "dm_private_spaces" in with_lead.elements and with_lead.assessment == "strong"
+
+
+@pytest.mark.parametrize("lang,firm,hedged,phrase", [
+    ("ru", "Работодатель обязуется не направлять работникам служебные сообщения после 19 часов и в выходные дни.",
+     "Работодатель обязуется по возможности не направлять работникам служебные сообщения после 19 часов и в "
+     "выходные дни.", "по возможности"),
+    ("kk", "Жұмыс беруші сағат 19.00-ден кейін және демалыс күндері қызметкерлерге қызметтік хабарламалар жібермеуге "
+     "міндеттенеді.",
+     "Жұмыс беруші мүмкіндігінше сағат 19.00-ден кейін және демалыс күндері қызметкерлерге қызметтік хабарламалар "
+     "жібермеуге міндеттенеді.", "мүмкіндігінше"),
+    ("en", "The Employer shall not send work e-mails or messages to staff after 7 p.m. or at weekends.",
+     "The Employer shall, where practicable, not send work e-mails or messages to staff after 7 p.m. or at weekends.",
+     "where practicable"),
+])
+def test_a_weakening_hedge_makes_a_firm_clause_weak(models, lang, firm, hedged, phrase):
+    (_, firm_elements, firm_assessment, _, _), (_, elements, assessment, _, terms) = classify_texts(
+        models, [firm, hedged], [lang, lang], evidence=True)
+    assert firm_assessment == "strong" and "rd_employer_refrains" in firm_elements
+    assert assessment == "weak" and "rd_employer_refrains" in elements
+    assert phrase in terms  # shown to the user as the reason
+
+
+def test_weakening_turns_only_strong_into_weak(models):
+    labels = models.meta["labels"]
+    p_topics = np.full((3, len(labels["topics"])), 0.05)
+    p_topics[:, labels["topics"].index("personal_data")] = 0.9
+    p_elements = np.full((3, len(labels["elements"])), 0.05)
+    p_elements[:, labels["elements"].index("pd_biometrics")] = 0.9
+    p_assess = np.zeros((3, 4))
+    for row, top in enumerate(("strong", "adverse", "strong")):
+        p_assess[row, labels["assessment"].index(top)] = 0.9
+    got = decide(p_topics, p_elements, p_assess, models.meta, ClassifySettings(), [True, True, False])
+    assert [g[2] for g in got] == ["weak", "adverse", "strong"]

@@ -14,7 +14,7 @@ import yaml
 
 from analyser.resources import LANG_DIR
 
-KINDS = ("hedge", "duty", "negation", "harmful", "law_reference", "worker_duty", "employer_discretion")
+KINDS = ("hedge", "duty", "negation", "harmful", "law_reference", "worker_duty", "employer_discretion", "weakening")
 
 
 @dataclass(frozen=True, slots=True)
