@@ -74,7 +74,8 @@ within each topic the elements >= {t['element']} or else the most probable one. 
 hedge ("по возможности", "where practicable") is weak, never strong. The two sides of a bilingual
 clause pair are decided once, on their averaged scores. Thresholds are tuned on the dev split: the best mean of
 clause-level quality and pseudo-agreement gap accuracy among the settings that give at most
-{OTHER_GIVEN_TOPIC_LIMIT * 100:g} % of the "other" clauses a topic (in a real agreement most clauses are other matters).
+{OTHER_GIVEN_TOPIC_LIMIT * 100:g} % of the "other" clauses of each language a topic (in a real agreement most clauses
+are other matters).
 
 ## Data
 The labelled clauses of corpora/clauses/ (see corpora/README.md), written for this project in Russian, Kazakh

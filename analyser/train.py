@@ -46,12 +46,13 @@ from analyser.taxonomy import ASSESSMENTS, load_taxonomy
 SEED = 13
 
 
-# Tuning keeps the share of "other" clauses given a topic on the dev split at or below this (the target is 3 %);
+# Tuning keeps the share of "other" clauses given a topic on the dev split at or below this in every language
+# (the target is 3 % per language);
 # if no setting gets there, within OTHER_GIVEN_TOPIC_SLACK of the fewest any setting gives.
 OTHER_GIVEN_TOPIC_LIMIT = 0.025
 OTHER_GIVEN_TOPIC_SLACK = 0.005
-WORD_FEATURES = 20_000
-CHAR_FEATURES = 20_000
+WORD_FEATURES = 40_000
+CHAR_FEATURES = 40_000
 
 
 def build_features() -> ColumnTransformer:
@@ -160,12 +161,13 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     scored: dict[ClassifySettings, tuple[float, float]] = {}
 
     def score(s: ClassifySettings) -> tuple[float, float]:
-        """(objective, share of "other" clauses given a topic) of one setting, computed once."""
+        """(objective, share of "other" clauses given a topic in the worst language) of one setting, computed once."""
         if s not in scored:
             predicted = decide(pt, pe, pa, fitted.meta, s, weakened)
             m = metrics(dev, predicted)
             clause_level = (m["topic_macro_f1"] + m["element_micro_f1"] + m["assessment_accuracy"]) / 3
-            scored[s] = ((clause_level + gap_accuracy(dev, predicted, bags)) / 2, m["other_given_topic"])
+            objective = (clause_level + gap_accuracy(dev, predicted, bags)) / 2
+            scored[s] = (objective, worst_other_given_topic(dev, predicted))
         return scored[s]
 
     def best_of(candidates: list[ClassifySettings]) -> ClassifySettings:
@@ -184,6 +186,17 @@ def tune_thresholds(fitted: Fitted, dev: list[LabelledText], lemmatiser: Lemmati
     rescues = [replace(best, rescue_neutral=n, rescue_topic=t)
                for n, t in ((0.05, 0.2), (0.05, 0.3), (0.1, 0.2), (0.1, 0.3), (0.2, 0.3))]
     return best_of([best, *rescues])
+
+
+def worst_other_given_topic(records: list[LabelledText], predicted: list[Any]) -> float:
+    """The highest share, over the languages, of "other" clauses given a topic: the target holds per
+    language, and a limit on the mean let one language (English) pass it while the others stayed below."""
+    worst = 0.0
+    for lang in {r.lang for r in records}:
+        other = [i for i, r in enumerate(records) if r.lang == lang and not r.topics]
+        if other:
+            worst = max(worst, sum(bool(predicted[i][0]) for i in other) / len(other))
+    return worst
 
 
 def pseudo_agreements(records: list[LabelledText], size: int = 60) -> list[list[int]]:

@@ -115,7 +115,9 @@ do not edit by hand.
   agreements: about 30 % ordinary labour clauses that share the topics' words, the rest in the voice of other
   drafting traditions - UK, Irish, Australian, US, Canadian, South African, Indian, international, sectoral
   Russian and Kazakh - with polarity traps: a ban on a bad practice, a hedged ban, a duty put on the worker,
-  a right that needs management's permission).
+  a right that needs management's permission), s-t (English, the border between other matters and the
+  topics: cameras, data and AI about pupils, customers or property, technology projects, general union and HR
+  procedure - about 60 % neutral, each beside an on-topic clause in the same words and setting).
 - **Labels** (topics, elements, assessment strong / weak / adverse / neutral) follow the rules of
   `../shared/taxonomy.yaml` and `WRITING_GUIDE.md`, were checked with `check_clauses.py` and reviewed.
 - **Label audit** (`audits/`). The clauses whose labels a model trained without them (5-fold, out of fold)
