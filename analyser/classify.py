@@ -17,7 +17,7 @@ import numpy as np
 
 from analyser.errors import ModelLoadError
 from analyser.model import LabelledClause, Match
-from analyser.nlp import Lemmatiser, find_markers, prepare_text
+from analyser.nlp import Lemmatiser, find_markers, marker_tag, prepare_text
 from analyser.taxonomy import load_taxonomy
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
@@ -163,7 +163,8 @@ def probabilities(topics: Any, elements: Any, assessment: Any, X: Any,
 def weakened_rows(X: Any) -> list[bool]:
     """Which rows of a frame hold a "weakening" hedge ("по возможности", "where practicable"):
     in the labelled corpus such clauses are weak, however firm the rest of the wording."""
-    return ["zzweakening" in lemmas.split() for lemmas in X["lemmas"]]
+    tag = marker_tag("weakening")
+    return [tag in lemmas.split() for lemmas in X["lemmas"]]
 
 
 def _ovr_proba(clf: Any, Xt: Any) -> np.ndarray:

@@ -93,8 +93,8 @@ models are fitted on train+dev; the test split is never seen in training or tuni
   for strong vs adverse (binding wording that harms workers).
 - Clauses in languages other than ru/kk/en are not classified.
 - Scores are logistic-regression probabilities, not calibrated against real agreements.
-- About 1,100 labels were changed in a label audit (corpora/audits/): clauses the out-of-fold model contradicted
-  were read again blind against the taxonomy, in all splits. The test figures after the audit therefore lean
-  towards the model; the sample-agreement figures (keys not touched) do not.
+- Labels were changed in a label audit (corpora/audits/; counts in corpora/README.md): clauses the out-of-fold
+  model contradicted were read again blind against the taxonomy, in all splits. The test figures after the
+  audit therefore lean towards the model; the sample-agreement figures (keys not touched) do not.
 """
     path.write_text(text, encoding="utf-8")

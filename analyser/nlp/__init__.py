@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 from analyser.nlp import kazakh  # noqa: F401  (registers the "kk" language)
 from analyser.nlp.markers import KINDS, Marker, find_markers, marker_counts
 
-__all__ = ["KINDS", "Lemmatiser", "Marker", "find_markers", "load_nlp", "marker_counts", "prepare_text"]
+__all__ = ["KINDS", "Lemmatiser", "Marker", "find_markers", "load_nlp", "marker_counts", "marker_tag",
+           "prepare_text"]
 
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -61,6 +62,11 @@ class Lemmatiser:
         return [cache[f] for f in forms]
 
 
+def marker_tag(kind: str) -> str:
+    """The token that stands for one marker of a kind in the model's input ("weakening" -> "zzweakening")."""
+    return f"zz{kind.replace('_', '')}"
+
+
 def prepare_text(text: str, lang: str, lemmatiser: Lemmatiser) -> str:
     """The model's input: lemmas plus one token per marker kind found (e.g. "zzhedge").
 
@@ -69,5 +75,5 @@ def prepare_text(text: str, lang: str, lemmatiser: Lemmatiser) -> str:
     """
     lemmas = lemmatiser.lemmas(text, lang)
     counts = marker_counts(find_markers(text, lang))
-    tags = [f"zz{kind.replace('_', '')}" for kind, n in counts.items() for _ in range(min(n, 3))]
+    tags = [marker_tag(kind) for kind, n in counts.items() for _ in range(min(n, 3))]
     return " ".join(lemmas + tags)
