@@ -15,7 +15,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analyser.nlp import kazakh  # noqa: F401  (registers the "kk" language)
+from analyser.nlp import (
+    kazakh,  # noqa: F401  (registers the "kk" language)
+    russian,  # noqa: F401  (registers the "ru_lemmatizer_picking" component)
+)
 from analyser.nlp.markers import KINDS, Marker, find_markers, marker_counts
 
 __all__ = ["KINDS", "Lemmatiser", "Marker", "find_markers", "load_nlp", "marker_counts", "marker_tag",
@@ -29,7 +32,7 @@ def load_nlp(lang: str) -> Language:
     """The spaCy pipeline of a language (ru, kk, en; anything else falls back to a blank multilingual one)."""
     if lang == "ru":
         nlp = spacy.blank("ru")
-        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+        nlp.add_pipe("ru_lemmatizer_picking")
     elif lang == "en":
         nlp = spacy.blank("en")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
