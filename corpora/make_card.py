@@ -66,8 +66,13 @@ def main() -> int:
                 for lang in LANGS}
     rf = [r.id for r in records if r.id.startswith("ru-b-") and RF_WORDING.search(r.text)]
 
-    audits = [json.loads(line) for p in sorted((HERE / "audits").glob("*.jsonl"))
-              for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    def audit(name: str) -> list[dict]:
+        return [json.loads(line) for line in (HERE / "audits" / name).read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+
+    audits = audit("2026-11-label-audit.jsonl")
+    rt_adverse = audit("2026-11-rt-adverse.jsonl")
+    general_training = audit("2026-11-general-training.jsonl")
     audit_kinds = Counter(
         "element" if a["before"]["elements"] != a["after"]["elements"] else "assessment" for a in audits)
 
@@ -111,13 +116,19 @@ do not edit by hand.
   e-f (long multi-element clauses, new sectors, sectoral and translated registers), g-h (confusable
   neighbouring elements; other drafters' voices, PDF-extraction artefacts), i-j (list items and fragments as
   the segmenter cuts them, cross-references; the fine line between strong, weak and adverse), k-l (weak vs
-  strong; other matters that use the topics' words, adverse wording), n-r (clauses as they sit in whole
+  strong; other matters that use the topics' words, adverse wording), ru/kk n-o and en o-r (clauses as they sit in whole
   agreements: about 30 % ordinary labour clauses that share the topics' words, the rest in the voice of other
   drafting traditions - UK, Irish, Australian, US, Canadian, South African, Indian, international, sectoral
   Russian and Kazakh - with polarity traps: a ban on a bad practice, a hedged ban, a duty put on the worker,
   a right that needs management's permission), s-t (English, the border between other matters and the
   topics: cameras, data and AI about pupils, customers or property, technology projects, general union and HR
-  procedure - about 60 % neutral, each beside an on-topic clause in the same words and setting).
+  procedure - about 60 % neutral, each beside an on-topic clause in the same words and setting), ru/kk p-q and
+  en u-v (polarity in contrast sets: 2-4 clauses on one element in mostly the same words whose assessment
+  differs by who is bound, who benefits and how firm the wording is - a ban on the employer's practice vs a ban
+  on the union, a duty of the employer vs the same duty put on the worker, firm vs hedged vs free hand; who
+  pays for training and when; stated vs limited purposes of monitoring; ordinary clauses beside their digital
+  twins), ru/kk r and en w (dense clauses carrying 2-4 elements, also across topics, and one-element clauses
+  that mention another topic's words only in passing).
 - **Labels** (topics, elements, assessment strong / weak / adverse / neutral) follow the rules of
   `../shared/taxonomy.yaml` and `WRITING_GUIDE.md`, were checked with `check_clauses.py` and reviewed.
 - **Label audit** (`audits/`). The clauses whose labels a model trained without them (5-fold, out of fold)
@@ -127,6 +138,12 @@ do not edit by hand.
   assessment only); each change is listed in `audits/` with its before, after and reason. The test split was
   audited like the rest, so test figures after the audit lean towards the model: the sample agreements, whose
   keys were not touched, are the check that does not.
+- **Two conventions applied afterwards.** `audits/2026-11-rt-adverse.jsonl` ({len(rt_adverse)} clauses): an
+  adverse training clause whose harm is who pays or when the training happens no longer carries
+  `rt_digital_skills` (the programme is still offered); clauses where workers must learn new systems on their
+  own keep it. `audits/2026-11-general-training.jsonl` ({len(general_training)} clauses): training of workers
+  in general, with no digital link, carries `rt_employer_funded` / `rt_working_time` as the taxonomy defines
+  them; safety instruction, apprenticeships, union training and training of pupils stay neutral.
 - **Noise on purpose.** About a third of the clauses carry their own item number ("5.3.", "2)") - share with
   a number: ru {numbered['ru']}, kk {numbered['kk']}, en {numbered['en']} - and a few carry a typing error or OCR
   noise (a broken word, "0" for "о", a missing space).
