@@ -30,7 +30,11 @@ SHORTEST_GUESSED = 4
 
 
 class RussianLemmatizerPicking(RussianLemmatizer):
-    """spaCy's pymorphy3 lemmatizer that picks a reading where a form is ambiguous (see the module docstring)."""
+    """spaCy's pymorphy3 lemmatizer that picks a reading where a form is ambiguous (see the module docstring).
+
+    It overrides the method spaCy 3.8 calls for untagged tokens, which is private: a spaCy upgrade that
+    renames it shows up in tests/test_nlp.py, whose ambiguous forms would come back unlemmatised.
+    """
 
     def _pymorphy_lookup_lemmatize(self, token: Token) -> list[str]:
         spacy_answer = super()._pymorphy_lookup_lemmatize(token)
