@@ -63,12 +63,12 @@ vectorisers' vocabularies in `models/vocabulary-<hash>.json`, named by their con
   logistic regression;
 - **assessment** (strong / weak / adverse / neutral), multinomial logistic regression.
 
-Features: TF-IDF of lemmas (spaCy: pymorphy3 for Russian, lookup tables for English, the project's Kazakh
-suffix lemmatiser) with word 1-2-grams plus one token per marker found (hedge, duty, negation, harmful wording,
-reference to the law, duty put on the worker, employer discretion, weakening hedge; lists in
-analyser/resources/lang/), and TF-IDF of character 2-5-grams of the raw text. A clause gets the topics whose
-probability is >= {t['topic']} unless the assessment model gives "neutral" >= {t['neutral_veto']}; a clause no
-topic reaches but whose "neutral" is below
+Features: TF-IDF of lemmas (spaCy: pymorphy3 for Russian, with a reading picked where a form has several;
+lookup tables for English; the project's Kazakh suffix lemmatiser) with word 1-2-grams plus one token per marker
+found (hedge, duty, negation, harmful wording, reference to the law, duty put on the worker, employer discretion,
+weakening hedge; lists in analyser/resources/lang/), and TF-IDF of character 2-5-grams of the raw text. A clause
+gets the topics whose probability is >= {t['topic']} unless the assessment model gives "neutral" >=
+{t['neutral_veto']}; a clause no topic reaches but whose "neutral" is below
 {t.get('rescue_neutral', 0.0)} gets its best topic if that scores >= {t.get('rescue_topic', 1.01)} (1.01: never);
 within each topic the elements >= {t['element']} or else the most probable one. A clause holding a "weakening"
 hedge ("по возможности", "where practicable") is weak, never strong. The two sides of a bilingual
